@@ -1,0 +1,211 @@
+"""One configuration for every output of the handbook.
+
+Used with ``-c .`` by every build (see the Makefile):
+
+- the HTML site and the EPUB from ``docs/``;
+- the PDF from ``docs/`` through the LaTeX builder and LuaLaTeX;
+- the reveal.js decks from ``slides/``, selected with the tag ``-t decks``.
+"""
+
+from __future__ import annotations
+
+import sys
+import tomllib
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+# The project's own extensions live beside this file, not in site-packages,
+# so an author's edit to them takes effect without reinstalling anything.
+sys.path.insert(0, str(ROOT))
+
+from handbook_sphinx.chapter_meta import build_date, long_date  # noqa: E402
+
+# The deck build is the only one that loads sphinx-revealjs: it declares
+# itself unsafe for parallel reading and would slow every other build.
+DECKS = tags.has("decks")  # noqa: F821  (``tags`` is provided by Sphinx)
+
+# -- Project options ---------------------------------------------------------
+
+project = "Ketamine Therapy for Mood Disorders"
+handbook_subtitle = "A handbook for clinicians and trainers"
+author = "The Ketamine Therapy Handbook authors"
+# The version is written once, in pyproject.toml.
+release = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
+version = release
+# SOURCE_DATE_EPOCH (the Makefile sets it to the commit time) makes the date,
+# and with it every output, reproducible.
+BUILD_DATE = build_date()
+today = long_date(BUILD_DATE)
+copyright = f"{BUILD_DATE.year}, {author}"
+handbook_notice = "Educational material, not medical advice."
+handbook_notice_long = (
+    "This handbook is educational material for clinicians and trainers, not medical advice. "
+    "It does not replace the current product labels, local protocols or clinical judgement."
+)
+handbook_licence = "CC BY-NC-SA 4.0"
+# The newest evidence any chapter covers; each chapter states its own too.
+handbook_evidence_cutoff = "31 December 2025"
+
+# -- General options ---------------------------------------------------------
+
+extensions = [
+    "myst_parser",
+    "sphinxcontrib.bibtex",
+    # SVG figures stay vector graphics in the PDF (LaTeX cannot read SVG).
+    "sphinxcontrib.cairosvgconverter",
+    "handbook_sphinx",
+]
+if DECKS:
+    extensions += ["sphinx_revealjs", "handbook_sphinx.decks"]
+
+root_doc = "index"
+exclude_patterns = ["_build", "**/.*"]
+templates_path = ["theme/templates"]
+language = "en"
+numfig = True
+numfig_format = {"figure": "Figure %s", "table": "Table %s", "code-block": "Listing %s", "section": "Section %s"}
+# Chapters, not whole parts, restart figure and table numbers in the PDF.
+numfig_secnum_depth = 1
+
+# Citations: one BibTeX file for the whole project, author–year in the text,
+# because clinicians expect (Author, year) and numbers break when decks
+# cite a subset.
+bibtex_bibfiles = ["data/references.bib"]
+bibtex_reference_style = "author_year"
+bibtex_default_style = "plain"
+
+# -- MyST options ------------------------------------------------------------
+
+myst_enable_extensions = ["colon_fence", "deflist", "fieldlist"]
+# Front matter keys that are not docinfo fields stay metadata only.
+myst_title_to_header = False
+myst_heading_anchors = 0
+
+# -- Warnings options --------------------------------------------------------
+
+nitpicky = True
+# Every build runs with -W --keep-going (Makefile); nothing is suppressed.
+# A warning that cannot be fixed goes into tests/known-warnings.txt with its
+# reason, and a test fails when that entry stops firing.
+suppress_warnings: list[str] = []
+
+# -- Handbook options (handbook_sphinx) ---------------------------------------
+
+# The decks do not carry chapter front matter; every handbook page does.
+handbook_require_review_dates = not DECKS
+handbook_review_max_months = 18
+handbook_allow_stale_reviews = False
+handbook_evidence_data = "data/trials.yaml"
+
+# -- HTML options -----------------------------------------------------------
+
+html_theme = "sphinx_book_theme"
+html_title = project
+html_static_path = ["theme/static"]
+html_css_files = ["handbook.css"]
+html_favicon = "theme/static/favicon.svg"
+html_logo = "theme/static/logo.svg"
+html_show_sourcelink = False
+html_copy_source = False
+html_last_updated_fmt = None
+html_context = {
+    # pydata-sphinx-theme reads the default colour mode from the context.
+    "default_mode": "light",
+    "handbook_notice": handbook_notice_long,
+    "handbook_release": release,
+    "handbook_date": today,
+}
+html_theme_options = {
+    # No launch or repository buttons: they point at third-party hosts.
+    "use_download_button": False,
+    "use_fullscreen_button": True,
+    "use_repository_button": False,
+    "use_issues_button": False,
+    "use_edit_page_button": False,
+    "launch_buttons": {},
+    # pydata 0.20 under book-theme 1.4 draws a second search bar otherwise.
+    "navbar_persistent": [],
+    "home_page_in_toc": True,
+    "show_toc_level": 2,
+    "extra_footer": (
+        f"<p class='handbook-notice'><strong>{handbook_notice}</strong> "
+        f"Version {release}, built {today}.</p>"
+    ),
+}
+html_sidebars: dict[str, list[str]] = {}
+
+# -- EPUB options -----------------------------------------------------------
+
+epub_title = project
+epub_author = author
+epub_publisher = author
+epub_copyright = copyright
+epub_show_urls = "no"
+epub_basename = "ketamine-therapy-handbook"
+epub_identifier = "urn:ketamine-therapy-handbook"
+epub_scheme = "URN"
+epub_uid = "ketamine-therapy-handbook"
+epub_css_files = ["epub.css"]
+
+# -- LaTeX options ----------------------------------------------------------
+
+latex_engine = "lualatex"
+latex_documents = [("index", "ketamine-therapy-handbook.tex", project, author, "manual", True)]
+latex_toplevel_sectioning = "part"
+latex_show_pagerefs = True
+latex_show_urls = "footnote"
+# makeindex ships with TeX Live's base; xindy would be one more apt package.
+latex_use_xindy = False
+latex_additional_files = ["theme/latex/handbook.sty"]
+latex_elements = {
+    # make pdf PAPER=letter overrides this with -D latex_elements.papersize=letterpaper.
+    "papersize": "a4paper",
+    "pointsize": "11pt",
+    "fontpkg": "",
+    "fncychap": "",
+    "passoptionstopackages": r"\PassOptionsToPackage{svgnames}{xcolor}",
+    "preamble": r"\usepackage{handbook}",
+    "maketitle": r"\handbookmaketitle",
+    "sphinxsetup": "TitleColor={HTML}{1F3A5F}, InnerLinkColor={HTML}{1F3A5F}, OuterLinkColor={HTML}{2A7F8F}",
+    "printindex": r"\handbookprintindex",
+    "tableofcontents": r"\handbooktableofcontents",
+    "extrapackages": "",
+}
+latex_elements["preamble"] += "\n" + "\n".join(
+    [
+        rf"\newcommand{{\handbooksubtitle}}{{{handbook_subtitle}}}",
+        rf"\newcommand{{\handbookversion}}{{{release}}}",
+        rf"\newcommand{{\handbookdate}}{{{today}}}",
+        rf"\newcommand{{\handbooknotice}}{{{handbook_notice}}}",
+        rf"\newcommand{{\handbooknoticelong}}{{{handbook_notice_long}}}",
+        rf"\newcommand{{\handbooklicence}}{{{handbook_licence}}}",
+        rf"\newcommand{{\handbookyear}}{{{BUILD_DATE.year}}}",
+        rf"\newcommand{{\handbookevidencecutoff}}{{{handbook_evidence_cutoff}}}",
+    ]
+)
+
+# -- reveal.js options --------------------------------------------------------
+
+# Each deck is its own HTML page; the white theme imports no web fonts, and
+# theme/static/deck.css sets system fonts so nothing is fetched.
+revealjs_style_theme = "white"
+revealjs_static_path = ["theme/static"]
+revealjs_css_files = ["deck.css"]
+revealjs_script_conf = {
+    "width": 1280,
+    "height": 720,
+    "margin": 0.04,
+    "hash": True,
+    "slideNumber": "c/t",
+    "transition": "none",
+    "center": False,
+    "controls": True,
+    "progress": True,
+    "pdfSeparateFragments": False,
+    "showNotes": False,
+}
+revealjs_script_plugins = [{"name": "RevealNotes", "src": "revealjs/plugin/notes/notes.js"}]
+# Where a deck's "Read more" links point: the handbook beside the decks in
+# _build/, or one level up when `make site` publishes the decks in /slides/.
+handbook_html_base = "../html/"
+handbook_inventory = "_build/html/objects.inv"

@@ -1,0 +1,32 @@
+"""Sphinx extensions for the Ketamine Therapy handbook, one module per feature.
+
+``handbook_sphinx`` itself is an extension that loads the feature modules the
+handbook and the decks share; ``handbook_sphinx.decks`` is loaded only by the
+reveal.js build (see ``conf.py``).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+
+SHARED_FEATURES = (
+    "handbook_sphinx.snippets",
+    "handbook_sphinx.answers",
+    "handbook_sphinx.chapter_meta",
+    "handbook_sphinx.evidence",
+    "handbook_sphinx.alt_text",
+    "handbook_sphinx.traceability",
+)
+
+
+def setup(app: Sphinx) -> dict:
+    # Shown on every output: the site footer, the PDF title page, each deck.
+    for name in ("handbook_subtitle", "handbook_notice", "handbook_notice_long", "handbook_licence",
+                 "handbook_evidence_cutoff"):
+        app.add_config_value(name, "", "env", types=frozenset({str}))
+    for feature in SHARED_FEATURES:
+        app.setup_extension(feature)
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,171 @@
+"""Clinical governance: each chapter's review date and evidence cut-off.
+
+Every handbook document carries, in its front matter::
+
+    ---
+    reviewed: 2026-11-21
+    evidence-cutoff: 2025-12-31
+    ---
+
+A missing or invalid date is a warning at the front-matter line, so ``-W``
+fails the build. A review older than ``handbook_review_max_months`` (18) is
+a warning too, unless ``handbook_allow_stale_reviews`` is set for local
+drafts (``make html DRAFT=1``).
+
+Output: a paragraph with the class ``chapter-dates`` right under the
+chapter title, "Last reviewed … · Evidence cut-off …", in every builder
+that reads these documents (html, epub and latex; the PDF styles it with
+the ``sphinxuseclass`` hook). The decks build does not require the dates
+(``handbook_require_review_dates`` is false there).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import time
+from pathlib import Path
+
+from docutils import nodes
+from sphinx.util import logging
+
+logger = logging.getLogger(__name__)
+
+DATE_FIELDS = {"reviewed": "review date", "evidence-cutoff": "evidence cut-off"}
+
+
+def build_date() -> dt.date:
+    """The date the build claims: SOURCE_DATE_EPOCH when set, so builds reproduce."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    seconds = int(epoch) if epoch and epoch.isdigit() else int(time.time())
+    return dt.datetime.fromtimestamp(seconds, tz=dt.timezone.utc).date()
+
+
+def months_between(earlier: dt.date, later: dt.date) -> int:
+    return (later.year - earlier.year) * 12 + later.month - earlier.month - (later.day < earlier.day)
+
+
+def long_date(day: dt.date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def _field_line(source: Path, field: str) -> int | None:
+    """The line of ``field:`` inside the front matter, or the front matter's first line."""
+    try:
+        lines = source.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return None
+    if not lines or lines[0].strip() != "---":
+        return 1
+    for number, line in enumerate(lines[1:], start=2):
+        if line.strip() == "---":
+            return 1
+        if re.match(rf"{re.escape(field)}\s*:", line):
+            return number
+    return 1
+
+
+def _parse_date(value) -> dt.date | None:
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            return None
+    return None
+
+
+def check_dates(app, doctree: nodes.document) -> None:
+    config = app.config
+    if not config.handbook_require_review_dates:
+        return
+    env = app.env
+    docname = env.docname
+    source = Path(env.doc2path(docname))
+    meta = env.metadata.get(docname, {})
+    dates: dict[str, dt.date] = {}
+    for field, words in DATE_FIELDS.items():
+        location = f"{source}:{_field_line(source, field)}"
+        if field not in meta:
+            logger.warning(
+                "front matter has no %r field: every chapter needs its %s as YYYY-MM-DD",
+                field,
+                words,
+                location=location,
+                type="handbook",
+                subtype="front-matter",
+            )
+            continue
+        parsed = _parse_date(meta[field])
+        if parsed is None:
+            logger.warning(
+                "front matter %r is %r, which is not a date: write the %s as YYYY-MM-DD",
+                field,
+                meta[field],
+                words,
+                location=location,
+                type="handbook",
+                subtype="front-matter",
+            )
+            continue
+        dates[field] = parsed
+    if len(dates) != len(DATE_FIELDS):
+        return
+    reviewed, cutoff = dates["reviewed"], dates["evidence-cutoff"]
+    today = build_date()
+    if cutoff > reviewed:
+        logger.warning(
+            "evidence-cutoff %s is later than the review date %s: the evidence cannot postdate the review",
+            cutoff,
+            reviewed,
+            location=f"{source}:{_field_line(source, 'evidence-cutoff')}",
+            type="handbook",
+            subtype="front-matter",
+        )
+    if reviewed > today:
+        logger.warning(
+            "review date %s is in the future (build date %s)",
+            reviewed,
+            today,
+            location=f"{source}:{_field_line(source, 'reviewed')}",
+            type="handbook",
+            subtype="front-matter",
+        )
+    age = months_between(reviewed, today)
+    if age > config.handbook_review_max_months and not _truthy(config.handbook_allow_stale_reviews):
+        logger.warning(
+            "chapter review is %d months old (last reviewed %s; the limit is %d months): review the "
+            "chapter and update 'reviewed', or build a local draft with DRAFT=1",
+            age,
+            reviewed,
+            config.handbook_review_max_months,
+            location=f"{source}:{_field_line(source, 'reviewed')}",
+            type="handbook",
+            subtype="stale-review",
+        )
+    _insert_dates(doctree, reviewed, cutoff)
+
+
+def _insert_dates(doctree: nodes.document, reviewed: dt.date, cutoff: dt.date) -> None:
+    section = next(iter(doctree.findall(nodes.section)), None)
+    if section is None or not section.children or not isinstance(section[0], nodes.title):
+        return
+    text = f"Last reviewed {long_date(reviewed)} · Evidence cut-off {long_date(cutoff)}"
+    section.insert(1, nodes.paragraph(text, text, classes=["chapter-dates"]))
+
+
+def setup(app) -> dict:
+    app.add_config_value("handbook_require_review_dates", True, "env", types=frozenset({bool}))
+    app.add_config_value("handbook_review_max_months", 18, "env", types=frozenset({int}))
+    app.add_config_value("handbook_allow_stale_reviews", False, "env", types=frozenset({bool, int, str}))
+    app.connect("doctree-read", check_dates)
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
+
+
+def _truthy(value) -> bool:
+    """``-D handbook_allow_stale_reviews=0`` arrives as the string "0"."""
+    if isinstance(value, str):
+        return value.strip().lower() not in {"", "0", "false", "no", "off"}
+    return bool(value)

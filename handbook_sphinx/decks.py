@@ -1,0 +1,118 @@
+"""What only the reveal.js decks need. Loaded by ``conf.py`` for ``-t decks``.
+
+- ``{deck-title}``: the title slide's block: subtitle, version, build date and
+  the "educational material" notice, all from ``conf.py``, so a deck can
+  never show a stale version.
+- ``{read-more} <label>``: a "Read more in the handbook" link to the exact
+  handbook section. It resolves through intersphinx against the handbook's
+  ``objects.inv``; the link base is ``handbook_html_base`` (``../html/`` in the
+  build folder, ``../`` when ``make site`` publishes decks under ``/slides/``).
+  An unknown label is a nitpicky warning at the slide's line.
+- ``{term}``, ``{ref}`` inside shared snippets resolve the same way, into the
+  handbook's glossary and sections.
+- A fix for sphinx-revealjs re-reading every deck on every run (upstream
+  issue attakei/sphinx-revealjs#74): its builder appends its static path to
+  the config, which then compares as changed.
+
+This module is never loaded by the html, epub or latex builds, so its
+directives do not exist there; ``slides/`` is built only by revealjs.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from docutils import nodes
+from sphinx import addnodes
+from sphinx.util import logging
+from sphinx.util.docutils import SphinxDirective
+
+logger = logging.getLogger(__name__)
+
+
+class DeckTitleDirective(SphinxDirective):
+    """Subtitle, version, date and notice for a deck's title slide."""
+
+    has_content = False
+
+    def run(self) -> list[nodes.Node]:
+        config = self.config
+        block = nodes.container(classes=["deck-title"])
+        block += nodes.paragraph(config.handbook_subtitle, config.handbook_subtitle, classes=["deck-subtitle"])
+        line = f"Version {config.release} · {config.today}"
+        block += nodes.paragraph(line, line, classes=["deck-version"])
+        block += nodes.paragraph(config.handbook_notice, config.handbook_notice, classes=["deck-notice"])
+        return [block]
+
+
+class ReadMoreDirective(SphinxDirective):
+    """A link from a slide to the handbook section with the given label."""
+
+    required_arguments = 1
+    has_content = False
+
+    def run(self) -> list[nodes.Node]:
+        label = self.arguments[0].strip()
+        para = nodes.paragraph(classes=["read-more"])
+        para += nodes.Text("Read more: ")
+        xref = addnodes.pending_xref(
+            "",
+            refdomain="std",
+            reftype="ref",
+            reftarget=label.lower(),
+            refexplicit=False,
+            refwarn=True,
+        )
+        xref += nodes.inline(label, label)
+        self.set_source_info(xref)
+        para += xref
+        self.set_source_info(para)
+        return [para]
+
+
+def wire_handbook_inventory(app, config) -> None:
+    """Point intersphinx at the handbook this deck belongs to."""
+    inventory = Path(config.handbook_inventory)
+    if not inventory.is_absolute():
+        inventory = Path(app.confdir) / inventory
+    config.intersphinx_mapping = {"handbook": (config.handbook_html_base, str(inventory))}
+    config.intersphinx_disabled_reftypes = []
+    # sphinx-revealjs appends this at builder init; listing it here once keeps
+    # the config equal between runs so unchanged decks are not re-read (#74).
+    from sphinx_revealjs.utils import get_internal_static_path
+
+    internal = str(get_internal_static_path())
+    if internal not in config.revealjs_static_path:
+        config.revealjs_static_path = [*config.revealjs_static_path, internal]
+
+
+def drop_duplicate_static_path(app) -> None:
+    paths = app.config.revealjs_static_path
+    app.config.revealjs_static_path = list(dict.fromkeys(paths))
+    app.config.html_static_path = app.config.revealjs_static_path
+
+
+def check_inventory_exists(app) -> None:
+    inventory = Path(app.config.handbook_inventory)
+    if not inventory.is_absolute():
+        inventory = Path(app.confdir) / inventory
+    if not inventory.is_file():
+        logger.warning(
+            "the decks link into the handbook, but its inventory %s does not exist: build the handbook first (make html)",
+            inventory,
+            type="handbook",
+            subtype="decks",
+        )
+
+
+def setup(app) -> dict:
+    app.add_config_value("handbook_html_base", "../html/", "env", types=frozenset({str}))
+    app.add_config_value("handbook_inventory", "_build/html/objects.inv", "env", types=frozenset({str}))
+    app.setup_extension("sphinx.ext.intersphinx")
+    app.connect("config-inited", wire_handbook_inventory, priority=400)
+    app.connect("builder-inited", drop_duplicate_static_path)
+    app.connect("builder-inited", check_inventory_exists)
+    app.add_directive("deck-title", DeckTitleDirective)
+    app.add_directive("read-more", ReadMoreDirective)
+    # sphinx-revealjs itself is not parallel-read-safe; this module is.
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
