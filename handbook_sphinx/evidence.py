@@ -252,7 +252,7 @@ class EvidenceFigureDirective(_EvidenceDirective):
         doc_dir = Path(self.env.doc2path(self.env.docname)).parent
         uri = os.path.relpath(target, doc_dir).replace(os.sep, "/")
         alt = "Bar chart of response or remission rates by trial, active arm versus comparator: " + "; ".join(
-            f"{t.trial}, {t.outcome.lower()}: {_pct(t.ketamine_rate)} versus {_pct(t.comparator_rate)} with {t.comparator.lower()}"
+            f"{t.trial}, {t.outcome.lower()}: {_pct(t.ketamine_rate)} versus {_pct(t.comparator_rate)} with {t.comparator}"
             for t in trials
         )
         cites = ", ".join(sorted({t.citation for t in trials}))
@@ -305,7 +305,7 @@ def render_chart(trials: list[Trial]) -> bytes:
         ax.barh([y - bar / 2 for y in ys], comparator, bar, color="#b86f1c", label="Comparator arm")
         for y, a, c, name in zip(ys, active, comparator, comp_names):
             ax.text(a + 1, y + bar / 2, _pct(a), va="center", fontsize=10)
-            ax.text(c + 1, y - bar / 2, f"{_pct(c)} ({name.lower()})", va="center", fontsize=10, color="#5f6b76")
+            ax.text(c + 1, y - bar / 2, f"{_pct(c)} ({name})", va="center", fontsize=10, color="#5f6b76")
         ax.set_yticks(list(ys), labels, fontsize=10)
         ax.set_xlim(0, 115)
         ax.set_xticks(range(0, 101, 20))

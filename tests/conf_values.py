@@ -1,0 +1,20 @@
+"""The values conf.py computes, for tests that compare outputs against them."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+PROJECT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(PROJECT))
+if "SOURCE_DATE_EPOCH" not in os.environ:
+    # The Makefile's default: the date of the last commit.
+    epoch = subprocess.run(["git", "log", "-1", "--format=%ct"], cwd=PROJECT, capture_output=True, text=True).stdout
+    os.environ["SOURCE_DATE_EPOCH"] = epoch.strip() or "0"
+
+import tomllib  # noqa: E402
+
+from handbook_sphinx.chapter_meta import build_date, long_date  # noqa: E402
+
+release = tomllib.loads((PROJECT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
+today = long_date(build_date())

@@ -1,0 +1,80 @@
+"""Build the real handbook once per test session, the way `make all` does."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+from bs4 import BeautifulSoup
+
+PROJECT = Path(__file__).resolve().parent.parent
+PDF_NAME = "ketamine-therapy-handbook.pdf"
+DECKS = ("part-1-foundations", "part-2-clinical-use", "part-3-safe-practice")
+SNIPPET_USE = re.compile(r"^\s*(?:`{3,}|:{3,})\{snippet\}\s+(\S+)\s*$", re.M)
+
+
+@dataclass
+class HandbookBuild:
+    builddir: Path
+    returncode: int
+    output: str
+
+    @property
+    def html(self) -> Path:
+        return self.builddir / "html"
+
+    @property
+    def slides(self) -> Path:
+        return self.builddir / "slides"
+
+    @property
+    def pdf(self) -> Path:
+        return self.builddir / "pdf" / PDF_NAME
+
+    @property
+    def latex_log(self) -> Path:
+        return self.builddir / "latex" / "latex" / PDF_NAME.replace(".pdf", ".log")
+
+    def soup(self, path: Path) -> BeautifulSoup:
+        return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+    def chapter_pages(self) -> list[Path]:
+        """Every handbook page built from a Markdown source in docs/."""
+        sources = sorted((PROJECT / "docs").rglob("*.md"))
+        return [self.html / src.relative_to(PROJECT / "docs").with_suffix(".html") for src in sources]
+
+    @cached_property
+    def pdf_reader(self):
+        from pypdf import PdfReader
+
+        return PdfReader(str(self.pdf))
+
+    @cached_property
+    def pdf_text(self) -> str:
+        return "\n".join(page.extract_text() or "" for page in self.pdf_reader.pages)
+
+
+def run_make(builddir: Path, *targets: str, extra_env: dict | None = None) -> subprocess.CompletedProcess:
+    env = {**os.environ, **(extra_env or {})}
+    return subprocess.run(
+        ["make", "--no-print-directory", *targets, f"BUILDDIR={builddir}"],
+        cwd=PROJECT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def deck_snippets(deck: str) -> list[str]:
+    return SNIPPET_USE.findall((PROJECT / "slides" / f"{deck}.md").read_text(encoding="utf-8"))
+
+
+def normalise(text: str) -> str:
+    """Collapse whitespace and hyphenation so text from HTML and PDF compares."""
+    text = text.replace("\u00ad", "").replace("-\n", "")
+    return re.sub(r"\s+", " ", text).strip()

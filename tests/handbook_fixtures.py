@@ -1,0 +1,57 @@
+"""Session fixtures: the real handbook, built once from a clean tree, and a browser."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+from handbook_build import PROJECT, HandbookBuild, run_make
+
+sys.path.insert(0, str(PROJECT / "tools"))
+
+
+@pytest.fixture(scope="session")
+def handbook(tmp_path_factory) -> HandbookBuild:
+    """`make all` into a fresh BUILDDIR (HANDBOOK_BUILDDIR reuses one, for local iteration only)."""
+    reuse = os.environ.get("HANDBOOK_BUILDDIR")
+    if reuse:
+        return HandbookBuild(Path(reuse).resolve(), 0, "")
+    builddir = tmp_path_factory.mktemp("handbook") / "_build"
+    result = run_make(builddir, "all")
+    build = HandbookBuild(builddir, result.returncode, result.stdout + result.stderr)
+    if result.returncode != 0:
+        pytest.fail(f"make all failed ({result.returncode}):\n{build.output[-6000:]}", pytrace=False)
+    return build
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:
+        pass
+
+
+@pytest.fixture(scope="session")
+def served(handbook):
+    """The build folder over plain local HTTP, as a reader's static server would serve it."""
+    handler = functools.partial(_QuietHandler, directory=str(handbook.builddir))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from browser import launch
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = launch(playwright)
+        yield chromium
+        chromium.close()

@@ -1,0 +1,121 @@
+"""The decks in a real browser: they load clean, navigate, carry notes and fit 1280×720."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlparse
+
+import pytest
+
+from handbook_build import DECKS, PROJECT
+
+pytestmark = [pytest.mark.handbook, pytest.mark.browser]
+
+SLIDE_HEADING = re.compile(r"^#{1,2} \S", re.M)
+
+
+def source_slide_count(deck: str) -> int:
+    """Slides as the source defines them: one per # or ## heading outside code fences."""
+    text = (PROJECT / "slides" / f"{deck}.md").read_text(encoding="utf-8")
+    text = re.sub(r"^(`{3,}|:{3,}).*?^\1\s*$", "", text, flags=re.M | re.S)
+    return len(SLIDE_HEADING.findall(text))
+
+
+@pytest.fixture
+def deck_page(browser, served):
+    pages = []
+
+    def open_deck(deck: str):
+        page = browser.new_page(viewport={"width": 1280, "height": 720})
+        problems: list[str] = []
+        origin = urlparse(served).netloc
+        page.on("console", lambda msg: msg.type == "error" and problems.append(f"console: {msg.text}"))
+        page.on("pageerror", lambda exc: problems.append(f"page error: {exc}"))
+        page.on("requestfailed", lambda req: problems.append(f"failed: {req.url}"))
+        page.on(
+            "request",
+            lambda req: urlparse(req.url).netloc not in (origin, "")
+            and not req.url.startswith("data:")
+            and problems.append(f"off-origin: {req.url}"),
+        )
+        page.goto(f"{served}/slides/{deck}.html")
+        page.wait_for_function("() => window.Reveal && Reveal.isReady()")
+        pages.append(page)
+        return page, problems
+
+    yield open_deck
+    for page in pages:
+        page.close()
+
+
+@pytest.mark.parametrize("deck", DECKS)
+def test_deck_loads_without_errors_or_foreign_requests(deck_page, deck):
+    page, problems = deck_page(deck)
+    page.wait_for_load_state("networkidle")
+    assert problems == []
+
+
+@pytest.mark.parametrize("deck", DECKS)
+def test_slide_count_matches_source_and_is_a_session(deck_page, deck):
+    page, _ = deck_page(deck)
+    total = page.evaluate("Reveal.getTotalSlides()")
+    assert total == source_slide_count(deck)
+    assert 20 <= total <= 35
+
+
+@pytest.mark.parametrize("deck", DECKS)
+def test_arrow_keys_navigate(deck_page, deck):
+    page, _ = deck_page(deck)
+    assert page.evaluate("Reveal.getIndices().h") == 0
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")
+    assert page.evaluate("Reveal.getIndices().h") == 2
+    page.keyboard.press("ArrowLeft")
+    assert page.evaluate("Reveal.getIndices().h") == 1
+
+
+@pytest.mark.parametrize("deck", DECKS)
+def test_every_content_slide_has_speaker_notes(deck_page, deck):
+    page, _ = deck_page(deck)
+    slides = page.evaluate(
+        """() => Reveal.getSlides().map(s => ({
+            title: (s.querySelector('h1,h2,h3') || {}).textContent || '',
+            content: !!s.querySelector('p.read-more'),
+            notes: (s.querySelector('aside.notes') || {}).textContent || ''}))"""
+    )
+    content = [s for s in slides if s["content"]]
+    assert len(content) >= len(slides) // 2
+    for slide in content:
+        words = len(slide["notes"].split())
+        assert 50 <= words <= 170, f"{slide['title']!r}: {words} words of notes"
+
+
+@pytest.mark.parametrize("deck", DECKS)
+def test_no_slide_overflows_at_1280x720(deck_page, deck):
+    page, _ = deck_page(deck)
+    overflowing = page.evaluate(
+        """() => {
+            const out = [];
+            Reveal.getSlides().forEach((slide, i) => {
+                Reveal.slide(i);
+                // reveal.js shows fragments of past slides only; show all to measure.
+                slide.querySelectorAll('.fragment').forEach(f => f.classList.add('visible'));
+                if (slide.scrollHeight > slide.clientHeight + 2 || slide.scrollWidth > slide.clientWidth + 2) {
+                    out.push(((slide.querySelector('h1,h2') || {}).textContent || i) + ': ' + slide.scrollHeight + 'px');
+                }
+            });
+            return out;
+        }"""
+    )
+    assert overflowing == []
+
+
+@pytest.mark.parametrize("deck", DECKS)
+def test_deck_pdf_has_one_selectable_page_per_slide(handbook, deck):
+    from pypdf import PdfReader
+
+    slides = PdfReader(str(handbook.builddir / "slides-pdf" / f"{deck}.pdf"))
+    assert len(slides.pages) == source_slide_count(deck)
+    assert all((page.extract_text() or "").strip() for page in slides.pages)
+    handout = PdfReader(str(handbook.builddir / "slides-pdf" / f"{deck}-handout.pdf"))
+    assert len(handout.pages) > len(slides.pages)

@@ -1,0 +1,165 @@
+"""The real handbook: every output builds clean and carries what readers need."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from handbook_build import DECKS, PROJECT, deck_snippets, normalise
+
+pytestmark = pytest.mark.handbook
+
+NOTICE = "Educational material, not medical advice"
+
+
+def snippet_text(name: str) -> str:
+    """A distinctive plain-text line from a snippet's source (a list item)."""
+    source = (PROJECT / "snippets" / f"{name}.md").read_text(encoding="utf-8")
+    for line in source.splitlines():
+        line = line.strip()
+        if line.startswith("- ") and "{" not in line and len(line) > 30:
+            return normalise(re.sub(r"[*_`]", "", line[2:]))[:45]
+    pytest.skip(f"snippet {name} has no plain list line to look for")
+
+
+def test_make_all_builds_every_output_without_warnings(handbook):
+    assert handbook.returncode == 0
+    assert "WARNING" not in handbook.output, handbook.output[-3000:]
+    assert (handbook.html / "index.html").is_file()
+    assert handbook.pdf.is_file()
+    for deck in DECKS:
+        assert (handbook.slides / f"{deck}.html").is_file()
+        assert (handbook.builddir / "slides-pdf" / f"{deck}.pdf").is_file()
+        assert (handbook.builddir / "slides-pdf" / f"{deck}-handout.pdf").is_file()
+    assert list((handbook.builddir / "epub").glob("*.epub"))
+
+
+def test_every_page_carries_notice_version_and_date(handbook):
+    from conf_values import release, today
+
+    for page in handbook.chapter_pages():
+        footer = normalise(handbook.soup(page).select_one(".handbook-notice").get_text())
+        assert NOTICE in footer, page
+        assert f"Version {release}" in footer and today in footer, page
+
+
+def test_every_chapter_shows_its_review_dates(handbook):
+    for page in handbook.chapter_pages():
+        dates = handbook.soup(page).select_one("article h1 ~ p.chapter-dates, section > p.chapter-dates")
+        assert dates is not None, page
+        assert "Last reviewed" in dates.get_text() and "Evidence cut-off" in dates.get_text()
+
+
+def test_deck_snippet_text_appears_in_html_pdf_and_deck(handbook):
+    name = "history/key-points"
+    expected = snippet_text(name)
+    chapter = handbook.html / "part-1-foundations" / "history.html"
+    assert expected in normalise(handbook.soup(chapter).get_text())
+    assert expected in normalise(handbook.pdf_text)
+    deck = handbook.soup(handbook.slides / "part-1-foundations.html")
+    sections = [s for s in deck.select(".reveal .slides section") if expected in normalise(s.get_text())]
+    assert sections, "snippet text not on any slide"
+
+
+def test_speaker_notes_only_in_decks(handbook):
+    for deck in DECKS:
+        notes = handbook.soup(handbook.slides / f"{deck}.html").select("aside.notes")
+        assert notes, deck
+        sample = normalise(notes[0].get_text())[:60]
+        for page in handbook.chapter_pages():
+            text = page.read_text(encoding="utf-8")
+            assert 'class="notes"' not in text
+            assert sample not in normalise(handbook.soup(page).get_text())
+        assert sample not in normalise(handbook.pdf_text)
+
+
+def test_outputs_load_nothing_from_other_hosts(handbook):
+    pages = list(handbook.html.rglob("*.html")) + list(handbook.slides.rglob("*.html"))
+    offenders = []
+    for page in pages:
+        soup = handbook.soup(page)
+        for tag, attr in (("script", "src"), ("link", "href"), ("img", "src"), ("iframe", "src")):
+            for node in soup.find_all(tag):
+                value = node.get(attr) or ""
+                if tag == "link" and "stylesheet" not in (node.get("rel") or []) and "icon" not in (node.get("rel") or []):
+                    continue
+                if re.match(r"^(https?:)?//", value):
+                    offenders.append(f"{page.name}: <{tag} {attr}={value}>")
+    for css in list(handbook.html.rglob("*.css")) + list(handbook.slides.rglob("*.css")):
+        for url in re.findall(r"@import\s+url\(['\"]?(https?://[^)'\"]+)", css.read_text(errors="replace")):
+            offenders.append(f"{css.name}: @import {url}")
+    assert not offenders, offenders[:10]
+
+
+def test_pdf_outline_covers_every_chapter(handbook):
+    def titles(outline):
+        for item in outline:
+            if isinstance(item, list):
+                yield from titles(item)
+            else:
+                yield normalise(item.title)
+
+    outline = set(titles(handbook.pdf_reader.outline))
+    for page in handbook.chapter_pages():
+        h1 = normalise(handbook.soup(page).select_one("article h1").get_text().rstrip("#"))
+        assert any(h1 in entry for entry in outline), h1
+
+
+def test_pdf_fonts_embedded_and_metadata_set(handbook):
+    reader = handbook.pdf_reader
+    meta = reader.metadata
+    assert meta.title == "Ketamine Therapy for Mood Disorders"
+    assert meta.author and meta.subject and "ketamine" in (meta.get("/Keywords") or "")
+    unembedded = set()
+    for page in reader.pages:
+        fonts = (page.get("/Resources") or {}).get("/Font") or {}
+        for font in fonts.values():
+            font = font.get_object()
+            descriptor = font.get("/FontDescriptor")
+            if font.get("/Subtype") == "/Type0":
+                descriptor = font["/DescendantFonts"][0].get_object().get("/FontDescriptor")
+            if descriptor is None:
+                continue
+            descriptor = descriptor.get_object()
+            if not any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3")):
+                unembedded.add(str(font.get("/BaseFont")))
+    assert not unembedded
+
+
+def test_pdf_has_no_unresolved_references(handbook):
+    text = handbook.pdf_text
+    assert "??" not in text
+    assert "[undefined]" not in text
+    log = handbook.latex_log.read_text(encoding="latin-1")
+    assert "There were undefined references" not in log
+    assert not re.findall(r"Reference `[^']+' on page \d+ undefined", log)
+    assert "Missing character" not in log
+
+
+def test_pdf_page_count_glossary_and_index(handbook):
+    pages = len(handbook.pdf_reader.pages)
+    assert 80 <= pages <= 260, pages
+    text = handbook.pdf_text
+    assert "Glossary" in text and "Index" in text and "References" in text
+
+
+def test_deck_read_more_links_reach_handbook_sections(handbook):
+    for deck in DECKS:
+        links = handbook.soup(handbook.slides / f"{deck}.html").select("p.read-more a")
+        assert links, deck
+        for link in links:
+            target, _, fragment = link["href"].partition("#")
+            page = (handbook.slides / target).resolve()
+            assert page.is_file(), link["href"]
+            assert handbook.soup(page).find(id=fragment), link["href"]
+
+
+def test_every_deck_snippet_is_shown_by_the_handbook(handbook):
+    import json
+
+    report = json.loads((handbook.slides / "snippet-traceability.json").read_text())
+    for deck in DECKS:
+        for name in deck_snippets(deck):
+            assert report[name]["chapters"], name
+            assert f"{deck}.md" in report[name]["decks"]
