@@ -128,8 +128,7 @@ html_theme_options = {
     "home_page_in_toc": True,
     "show_toc_level": 2,
     "extra_footer": (
-        f"<p class='handbook-notice'><strong>{handbook_notice}</strong> "
-        f"Version {release}, built {today}.</p>"
+        f"<p class='handbook-notice'><strong>{handbook_notice}</strong> Version {release}, built {today}.</p>"
     ),
 }
 html_sidebars: dict[str, list[str]] = {}

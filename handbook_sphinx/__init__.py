@@ -24,8 +24,13 @@ SHARED_FEATURES = (
 
 def setup(app: Sphinx) -> dict:
     # Shown on every output: the site footer, the PDF title page, each deck.
-    for name in ("handbook_subtitle", "handbook_notice", "handbook_notice_long", "handbook_licence",
-                 "handbook_evidence_cutoff"):
+    for name in (
+        "handbook_subtitle",
+        "handbook_notice",
+        "handbook_notice_long",
+        "handbook_licence",
+        "handbook_evidence_cutoff",
+    ):
         app.add_config_value(name, "", "env", types=frozenset({str}))
     for feature in SHARED_FEATURES:
         app.setup_extension(feature)

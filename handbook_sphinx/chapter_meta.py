@@ -39,7 +39,7 @@ def build_date() -> dt.date:
     """The date the build claims: SOURCE_DATE_EPOCH when set, so builds reproduce."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     seconds = int(epoch) if epoch and epoch.isdigit() else int(time.time())
-    return dt.datetime.fromtimestamp(seconds, tz=dt.timezone.utc).date()
+    return dt.datetime.fromtimestamp(seconds, tz=dt.UTC).date()
 
 
 def months_between(earlier: dt.date, later: dt.date) -> int:

@@ -114,14 +114,20 @@ def load_trials(path: Path, known_keys: set[str] | None) -> tuple[list[Trial], l
             elif kind is int:
                 if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
                     errors.append(
-                        EvidenceError(where, f"trial result {row_name!r}: {field!r} must be a positive whole number, not {value!r}")
+                        EvidenceError(
+                            where,
+                            f"trial result {row_name!r}: {field!r} must be a positive whole number, not {value!r}",
+                        )
                     )
                     ok = False
                     continue
             else:
                 if isinstance(value, bool) or not isinstance(value, (int, float)):
                     errors.append(
-                        EvidenceError(where, f"trial result {row_name!r}: {field!r} must be a number (a percentage), not {value!r}")
+                        EvidenceError(
+                            where,
+                            f"trial result {row_name!r}: {field!r} must be a number (a percentage), not {value!r}",
+                        )
                     )
                     ok = False
                     continue
@@ -303,7 +309,7 @@ def render_chart(trials: list[Trial]) -> bytes:
         bar = 0.38
         ax.barh([y + bar / 2 for y in ys], active, bar, color="#2a7f8f", label="Ketamine or esketamine arm")
         ax.barh([y - bar / 2 for y in ys], comparator, bar, color="#b86f1c", label="Comparator arm")
-        for y, a, c, name in zip(ys, active, comparator, comp_names):
+        for y, a, c, name in zip(ys, active, comparator, comp_names, strict=True):
             ax.text(a + 1, y + bar / 2, _pct(a), va="center", fontsize=10)
             ax.text(c + 1, y - bar / 2, f"{_pct(c)} ({name})", va="center", fontsize=10, color="#5f6b76")
         ax.set_yticks(list(ys), labels, fontsize=10)

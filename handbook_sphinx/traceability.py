@@ -92,12 +92,15 @@ def write_report(app, exception) -> None:
     public = {name: {k: v for k, v in use.items() if not k.startswith("_")} for name, use in table.items()}
     outdir = Path(app.outdir)
     outdir.mkdir(parents=True, exist_ok=True)
-    (outdir / "snippet-traceability.json").write_text(json.dumps(public, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    (outdir / "snippet-traceability.json").write_text(
+        json.dumps(public, indent=2, sort_keys=True) + "\n", encoding="utf-8"
+    )
     rows = ["| Snippet | Chapters | Decks |", "|---|---|---|"]
     for name, use in public.items():
         rows.append(f"| `{name}` | {', '.join(use['chapters']) or '—'} | {', '.join(use['decks']) or '—'} |")
     (outdir / "snippet-traceability.md").write_text(
-        "# Snippet traceability\n\nGenerated at build time from the sources.\n\n" + "\n".join(rows) + "\n", encoding="utf-8"
+        "# Snippet traceability\n\nGenerated at build time from the sources.\n\n" + "\n".join(rows) + "\n",
+        encoding="utf-8",
     )
 
 

@@ -10,7 +10,6 @@ import threading
 from pathlib import Path
 
 import pytest
-
 from handbook_build import PROJECT, HandbookBuild, run_make
 
 sys.path.insert(0, str(PROJECT / "tools"))

@@ -6,7 +6,6 @@ import re
 from urllib.parse import urlparse
 
 import pytest
-
 from handbook_build import DECKS, PROJECT
 
 pytestmark = [pytest.mark.handbook, pytest.mark.browser]
@@ -34,9 +33,11 @@ def deck_page(browser, served):
         page.on("requestfailed", lambda req: problems.append(f"failed: {req.url}"))
         page.on(
             "request",
-            lambda req: urlparse(req.url).netloc not in (origin, "")
-            and not req.url.startswith("data:")
-            and problems.append(f"off-origin: {req.url}"),
+            lambda req: (
+                urlparse(req.url).netloc not in (origin, "")
+                and not req.url.startswith("data:")
+                and problems.append(f"off-origin: {req.url}")
+            ),
         )
         page.goto(f"{served}/slides/{deck}.html")
         page.wait_for_function("() => window.Reveal && Reveal.isReady()")

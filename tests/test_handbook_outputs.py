@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 import pytest
-
 from handbook_build import DECKS, PROJECT, deck_snippets, normalise
 
 pytestmark = pytest.mark.handbook
@@ -82,7 +81,11 @@ def test_outputs_load_nothing_from_other_hosts(handbook):
         for tag, attr in (("script", "src"), ("link", "href"), ("img", "src"), ("iframe", "src")):
             for node in soup.find_all(tag):
                 value = node.get(attr) or ""
-                if tag == "link" and "stylesheet" not in (node.get("rel") or []) and "icon" not in (node.get("rel") or []):
+                if (
+                    tag == "link"
+                    and "stylesheet" not in (node.get("rel") or [])
+                    and "icon" not in (node.get("rel") or [])
+                ):
                     continue
                 if re.match(r"^(https?:)?//", value):
                     offenders.append(f"{page.name}: <{tag} {attr}={value}>")

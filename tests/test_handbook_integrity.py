@@ -1,0 +1,176 @@
+"""Build integrity: reproducible outputs, nothing stale after a failure, paper sizes, EPUB validity."""
+
+from __future__ import annotations
+
+import filecmp
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from handbook_build import PDF_NAME, PROJECT, normalise, run_make
+
+pytestmark = pytest.mark.handbook
+
+# What a copy of the project needs to build (the venv is shared by symlink).
+PROJECT_PARTS = (
+    "conf.py",
+    "Makefile",
+    "pyproject.toml",
+    "docs",
+    "snippets",
+    "slides",
+    "data",
+    "theme",
+    "handbook_sphinx",
+    "tools",
+)
+
+
+def different_files(left: Path, right: Path) -> list[str]:
+    diffs: list[str] = []
+
+    def walk(cmp: filecmp.dircmp, prefix: str) -> None:
+        diffs.extend(f"{prefix}{name} (only one side)" for name in cmp.left_only + cmp.right_only)
+        _, mismatch, errors = filecmp.cmpfiles(cmp.left, cmp.right, cmp.common_files, shallow=False)
+        diffs.extend(f"{prefix}{name}" for name in mismatch + errors)
+        for name, sub in cmp.subdirs.items():
+            walk(sub, f"{prefix}{name}/")
+
+    walk(filecmp.dircmp(left, right), "")
+    return diffs
+
+
+@pytest.fixture(scope="module")
+def project_copy(tmp_path_factory) -> Path:
+    """A throwaway copy of the project, for builds that break things on purpose."""
+    root = tmp_path_factory.mktemp("project") / "handbook"
+    root.mkdir()
+    for part in PROJECT_PARTS:
+        source = PROJECT / part
+        if source.is_dir():
+            shutil.copytree(source, root / part, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(source, root / part)
+    (root / ".venv").symlink_to(PROJECT / ".venv")
+    # Mark the venv as installed for this copy's Makefile (same pins).
+    return root
+
+
+def make_in(root: Path, builddir: Path, *targets: str) -> subprocess.CompletedProcess:
+    env_epoch = subprocess.run(["git", "log", "-1", "--format=%ct"], cwd=PROJECT, capture_output=True, text=True)
+    return subprocess.run(
+        [
+            "make",
+            "--no-print-directory",
+            *targets,
+            f"BUILDDIR={builddir}",
+            f"SOURCE_DATE_EPOCH={env_epoch.stdout.strip() or 0}",
+        ],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_two_clean_builds_are_identical(handbook, tmp_path):
+    second = tmp_path / "_build"
+    result = run_make(second, "slides")
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert different_files(handbook.html, second / "html") == []
+    assert different_files(handbook.slides, second / "slides") == []
+
+
+def test_two_clean_pdf_builds_have_the_same_text(handbook, tmp_path):
+    from pypdf import PdfReader
+
+    second = tmp_path / "_build"
+    result = run_make(second, "pdf")
+    assert result.returncode == 0, result.stderr[-3000:]
+    again = PdfReader(str(second / "pdf" / PDF_NAME))
+    assert len(again.pages) == len(handbook.pdf_reader.pages)
+    assert normalise("\n".join(p.extract_text() or "" for p in again.pages)) == normalise(handbook.pdf_text)
+
+
+def test_a_failed_build_leaves_no_stale_output(project_copy, tmp_path):
+    builddir = tmp_path / "_build"
+    good = make_in(project_copy, builddir, "html", "pdf")
+    assert good.returncode == 0, good.stderr[-3000:]
+    assert (builddir / "html" / "index.html").is_file() and (builddir / "pdf" / PDF_NAME).is_file()
+
+    chapter = project_copy / "docs" / "part-1-foundations" / "history.md"
+    original = chapter.read_text(encoding="utf-8")
+    chapter.write_text(original + "\nSee {ref}`no-such-section`.\n", encoding="utf-8")
+    try:
+        html = make_in(project_copy, builddir, "html")
+        assert html.returncode != 0
+        assert "no-such-section" in html.stderr
+        assert not (builddir / "html").exists()
+        pdf = make_in(project_copy, builddir, "pdf")
+        assert pdf.returncode != 0
+        assert not (builddir / "pdf" / PDF_NAME).exists()
+    finally:
+        chapter.write_text(original, encoding="utf-8")
+
+
+def test_changing_one_number_in_the_evidence_data_changes_every_output(project_copy, tmp_path):
+    data = project_copy / "data" / "trials.yaml"
+    original = data.read_text(encoding="utf-8")
+    rate = re.search(r"^(\s*ketamine_rate:\s*)(\d+(?:\.\d+)?)\s*$", original, re.M)
+    new_value = "97.3"
+    data.write_text(original[: rate.start(2)] + new_value + original[rate.end(2) :], encoding="utf-8")
+    try:
+        builddir = tmp_path / "_build"
+        result = make_in(project_copy, builddir, "slides")
+        assert result.returncode == 0, result.stderr[-3000:]
+        latex = subprocess.run(
+            [str(PROJECT / ".venv/bin/sphinx-build"), "-b", "latex", "-c", ".", "-q", "docs", str(builddir / "tex")],
+            cwd=project_copy,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert latex.returncode == 0, latex.stderr[-3000:]
+        page = (builddir / "html" / "part-2-clinical-use" / "trd-evidence.html").read_text(encoding="utf-8")
+        deck = (builddir / "slides" / "part-2-clinical-use.html").read_text(encoding="utf-8")
+        tex = (builddir / "tex" / PDF_NAME.replace(".pdf", ".tex")).read_text(encoding="utf-8")
+        for output in (page, deck, tex):
+            assert f"{new_value} %" in output
+        svgs = list((builddir / "html" / "_images").glob("evidence-figure-*.svg"))
+        assert svgs and any(new_value in svg.read_text(encoding="utf-8") for svg in svgs)
+    finally:
+        data.write_text(original, encoding="utf-8")
+
+
+def test_letter_paper_changes_the_page_size(handbook, project_copy, tmp_path):
+    from pypdf import PdfReader
+
+    a4 = handbook.pdf_reader.pages[0].mediabox
+    assert (round(float(a4.width)), round(float(a4.height))) == (595, 842)
+    builddir = tmp_path / "_build"
+    result = subprocess.run(
+        ["make", "--no-print-directory", "pdf", f"BUILDDIR={builddir}", "PAPER=letter"],
+        cwd=project_copy,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    letter = PdfReader(str(builddir / "pdf" / PDF_NAME)).pages[0].mediabox
+    assert (round(float(letter.width)), round(float(letter.height))) == (612, 792)
+
+
+def test_latex_log_has_no_undefined_references_or_overfull_boxes(handbook):
+    log = handbook.latex_log.read_text(encoding="latin-1")
+    assert not re.findall(r"LaTeX Warning: (?:Reference|Citation) .* undefined", log)
+    widths = [float(w) for w in re.findall(r"Overfull \\hbox \((\d+(?:\.\d+)?)pt too wide\)", log)]
+    assert [w for w in widths if w > 1.0] == []
+
+
+def test_epub_is_valid(handbook):
+    epub = next((handbook.builddir / "epub").glob("*.epub"))
+    result = subprocess.run(["epubcheck", str(epub)], capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert "No errors or warnings detected" in result.stdout + result.stderr
