@@ -19,7 +19,7 @@ def check_alt_text(app, doctree: nodes.document) -> None:
             logger.warning(
                 "image %r has no alt text: add an :alt: option (or ![description](path) in Markdown)",
                 image["uri"],
-                location=image,
+                location=image if image.line else image.parent,  # MyST gives inline images no line
                 type="handbook",
                 subtype="alt-text",
             )

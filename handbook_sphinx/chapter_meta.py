@@ -66,6 +66,23 @@ def _field_line(source: Path, field: str) -> int | None:
     return 1
 
 
+def _raw_field(source: Path, field: str) -> str | None:
+    """The text after ``field:`` in the front matter, or None when the field is absent."""
+    try:
+        lines = source.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return None
+    if not lines or lines[0].strip() != "---":
+        return None
+    for line in lines[1:]:
+        if line.strip() == "---":
+            return None
+        match = re.match(rf"{re.escape(field)}\s*:\s*(.*)$", line)
+        if match:
+            return match.group(1).strip().strip("'\"")
+    return None
+
+
 def _parse_date(value) -> dt.date | None:
     if isinstance(value, dt.date):
         return value
@@ -88,6 +105,19 @@ def check_dates(app, doctree: nodes.document) -> None:
     dates: dict[str, dt.date] = {}
     for field, words in DATE_FIELDS.items():
         location = f"{source}:{_field_line(source, field)}"
+        if field not in meta and _raw_field(source, field) is not None:
+            # MyST drops front matter that YAML cannot load (e.g. 2025-13-40),
+            # so read the author's text back to name the real problem.
+            logger.warning(
+                "front matter %r is %r, which is not a date: write the %s as YYYY-MM-DD",
+                field,
+                _raw_field(source, field),
+                words,
+                location=location,
+                type="handbook",
+                subtype="front-matter",
+            )
+            continue
         if field not in meta:
             logger.warning(
                 "front matter has no %r field: every chapter needs its %s as YYYY-MM-DD",

@@ -104,7 +104,10 @@ def load_trials(path: Path, known_keys: set[str] | None) -> tuple[list[Trial], l
                 ok = False
                 continue
             node = raw[field]
-            value = yaml.safe_load(yaml.serialize(node)) if isinstance(node, yaml.ScalarNode) else None
+            try:
+                value = yaml.SafeLoader("").construct_object(node) if isinstance(node, yaml.ScalarNode) else None
+            except ValueError:  # e.g. an impossible date such as 2023-02-30
+                value = node.value
             where = lines[field]
             if kind is str:
                 if not isinstance(value, str) or (field != "note" and not value.strip()):

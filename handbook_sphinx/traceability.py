@@ -10,7 +10,7 @@ build's environment, so either build sees the whole picture.
 - ``snippet-traceability.json`` and ``snippet-traceability.md`` (snippet →
   chapters, decks) are written into the build's output folder.
 
-Runs in every build (html, epub, latex, revealjs) at ``env-check-consistency``,
+Runs in every build (html, epub, latex, revealjs) at ``env-updated``,
 so its warnings carry into ``-W``. Writes no nodes.
 """
 
@@ -107,6 +107,6 @@ def write_report(app, exception) -> None:
 def setup(app) -> dict:
     app.add_config_value("handbook_source_dir", "docs", "env", types=frozenset({str}))
     app.add_config_value("handbook_decks_dir", "slides", "env", types=frozenset({str}))
-    app.connect("env-check-consistency", check)
+    app.connect("env-updated", check)  # emitted even when no document is re-read
     app.connect("build-finished", write_report)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,180 @@
+"""Author mistakes: each fails a -W build with a warning that names the file, the line and the problem."""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.usefixtures("machinery_env")
+
+# What an author sees for each mistake, as "<file under the root>:<line>: WARNING: <problem> [type]".
+EXPECTED = {
+    # 1. a {ref} to a label that does not exist (Sphinx's own message)
+    "bad-ref": ["docs/index.md:8: WARNING: undefined label: 'no-such-section' [ref.ref]"],
+    # 2. a {cite} key that is not in the bibliography (sphinxcontrib-bibtex)
+    "bad-cite": ['docs/index.md:8: WARNING: could not find bibtex key "nosuchkey2020" [bibtex.key_not_found]'],
+    # 3. an {include} of a file that does not exist (docutils, through MyST) ...
+    "bad-include": [
+        "docs/index.md:8: CRITICAL: Directive \"include\": file not found: 'snippets/not-there.md' [docutils]"
+    ],
+    # ... and a {snippet} name with no file behind it
+    "bad-snippet": [
+        "docs/index.md:8: WARNING: unknown snippet 'history/not-there': there is no file snippets/history/not-there.md "
+        "(snippets are named by their path under snippets/ without .md) [handbook.snippet]"
+    ],
+    # 4. an image file that does not exist
+    "bad-image": ["docs/index.md:8: WARNING: image file not readable: docs/missing-chart.svg [image.not_readable]"],
+    # 5. the same label in two chapters
+    "bad-duplicate-label": ["docs/second.md:9: WARNING: duplicate label dosing, other instance in docs/first.md"],
+    # 6. images without alt text: Markdown image syntax in a chapter, a figure in a snippet
+    "bad-alt": [
+        "docs/index.md:8: WARNING: image 'docs/chart.svg' has no alt text: add an :alt: option "
+        "(or ![description](path) in Markdown) [handbook.alt-text]",
+        "snippets/figures/no-alt.md:3: WARNING: image 'snippets/figures/diagram.svg' has no alt text: add an :alt: "
+        "option (or ![description](path) in Markdown) [handbook.alt-text]",
+    ],
+    # 7. chapter front matter: no review date ...
+    "bad-front-matter-missing": [
+        "docs/no-review.md:1: WARNING: front matter has no 'reviewed' field: every chapter needs its review date "
+        "as YYYY-MM-DD [handbook.front-matter]"
+    ],
+    # ... review dates that are not dates (MyST cannot read 2025-13-40 as YAML at all) ...
+    "bad-front-matter-date": [
+        "docs/bad-month.md:1: WARNING: Malformed YAML [myst.topmatter]",
+        "docs/bad-month.md:3: WARNING: front matter has no 'reviewed' field: every chapter needs its review date "
+        "as YYYY-MM-DD [handbook.front-matter]",
+        "docs/bad-month.md:2: WARNING: front matter has no 'evidence-cutoff' field: every chapter needs its evidence "
+        "cut-off as YYYY-MM-DD [handbook.front-matter]",
+        "docs/last-week.md:2: WARNING: front matter 'reviewed' is 'last week', which is not a date: write the review "
+        "date as YYYY-MM-DD [handbook.front-matter]",
+    ],
+    # ... and a review older than 18 months (the build date is 1 June 2026)
+    "bad-front-matter-stale": [
+        "docs/stale.md:3: WARNING: chapter review is 19 months old (last reviewed 2024-11-01; the limit is 18 months): "
+        "review the chapter and update 'reviewed', or build a local draft with DRAFT=1 [handbook.stale-review]"
+    ],
+    # 8. a deck shows a snippet that no chapter shows
+    "bad-deck-only": [
+        "slides/index.md:10: WARNING: the deck shows snippet 'shared/deck-only', but no handbook chapter does: decks "
+        "may only repeat what the handbook shows, so add it to a chapter first [handbook.traceability]"
+    ],
+    # 9. bad rows in the evidence data file
+    "bad-evidence": [
+        "data/trials.yaml:2: WARNING: evidence data: trial result 'alpha2010-response' has no 'n' field "
+        "[handbook.evidence-data]",
+        "data/trials.yaml:21: WARNING: evidence data: trial result 'beta2023-remission': 'ketamine_rate' must be a "
+        "number (a percentage), not 'sixty' [handbook.evidence-data]",
+        "data/trials.yaml:35: WARNING: evidence data: trial result 'gamma2019-relapse': citation key 'gamma2019' is "
+        "not in the bibliography [handbook.evidence-data]",
+        "snippets/evidence/table.md:1: WARNING: the evidence table is not drawn because the evidence data file has "
+        "errors [handbook.evidence-data]",
+    ],
+    # Errors in custom code are logged, not raised: a data file that is not a list ...
+    "bad-evidence-not-list": [
+        "data/trials.yaml:1: WARNING: evidence data: the evidence data file must be a YAML list of trial results "
+        "[handbook.evidence-data]",
+        "snippets/evidence/table.md:1: WARNING: the evidence table is not drawn because the evidence data file has "
+        "errors [handbook.evidence-data]",
+    ],
+    # ... a file that is not YAML (PyYAML's own report, at the line where the parser gave up) ...
+    "bad-evidence-invalid-yaml": [
+        "data/trials.yaml:4: WARNING: evidence data: not valid YAML: while parsing a flow sequence\n"
+        '  in "<unicode string>", line 3, column 9:\n'
+        "      year: [2010\n"
+        "            ^\n"
+        "expected ',' or ']', but got ':'\n"
+        '  in "<unicode string>", line 4, column 5:\n'
+        "    - id: beta2023-remission\n"
+        "        ^ [handbook.evidence-data]",
+        "snippets/evidence/table.md:1: WARNING: the evidence table is not drawn because the evidence data file has "
+        "errors [handbook.evidence-data]",
+    ],
+    # ... a field left empty ...
+    "bad-evidence-blank-field": [
+        "data/trials.yaml:13: WARNING: evidence data: trial result 'alpha2010-response': 'note' must be text "
+        "[handbook.evidence-data]",
+        "snippets/evidence/table.md:1: WARNING: the evidence table is not drawn because the evidence data file has "
+        "errors [handbook.evidence-data]",
+    ],
+}
+
+
+def built(root: str, srcdir: str | None = None, **confoverrides):
+    """A fresh html build of ``tests/roots/test-<root>`` with -W --keep-going semantics."""
+    return pytest.mark.sphinx(
+        "html",
+        testroot=root,
+        srcdir=srcdir or root,
+        freshenv=True,
+        warningiserror=True,
+        confoverrides=confoverrides,
+    )
+
+
+@pytest.mark.parametrize("root", [pytest.param(root, marks=built(root), id=root) for root in EXPECTED])
+def test_mistake_is_a_warning_at_its_file_and_line(app, warnings_of, root):
+    app.build()  # the build finishes: every problem is reported, nothing raises
+    assert sorted(warnings_of(app)) == sorted(EXPECTED[root])
+    assert app.statuscode == 1
+
+
+@pytest.mark.parametrize("root", list(EXPECTED))
+def test_cli_build_with_the_mistake_fails(sphinx_cli, rootdir, root):
+    result = sphinx_cli(root)
+    # 1 is "warnings treated as errors"; a crash (traceback) would be 2.
+    assert result.returncode == 1, result.stderr[-3000:]
+    assert "Traceback" not in result.stderr
+    reported = result.stderr.replace(f"{rootdir / f'test-{root}'}/", "")
+    for line in EXPECTED[root]:
+        assert line in reported
+
+
+def test_cli_build_of_a_good_root_succeeds(sphinx_cli):
+    """The control for the CLI runs above: the same command on a correct root exits 0."""
+    result = sphinx_cli("snippets")
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "WARNING" not in result.stderr
+
+
+# make html DRAFT=1 passes -D handbook_allow_stale_reviews=1, which arrives as the string "1".
+ALLOW_STALE = [(True, True), ("1", True), ("0", False)]
+
+
+@pytest.mark.parametrize(
+    ("root", "silenced"),
+    [
+        pytest.param(
+            root,
+            silenced,
+            marks=built(root, f"{root}-allow-{value}", handbook_allow_stale_reviews=value),
+            id=f"{root}-allow={value!r}",
+        )
+        for root in ("bad-front-matter-stale", "bad-front-matter-date", "bad-front-matter-missing")
+        for value, silenced in ALLOW_STALE
+    ],
+)
+def test_allow_stale_reviews_silences_only_staleness(app, warnings_of, root, silenced):
+    app.build()
+    remaining = [line for line in sorted(EXPECTED[root]) if not (silenced and "[handbook.stale-review]" in line)]
+    assert sorted(warnings_of(app)) == remaining
+    assert app.statuscode == (1 if remaining else 0)
+
+
+# Values YAML cannot even load are still named, at their line, in plain words.
+
+
+@built("bad-front-matter-date", "bad-front-matter-date-wording")
+def test_impossible_calendar_date_is_named_as_not_a_date(app, warnings_of):
+    app.build()
+    assert (
+        "docs/bad-month.md:3: WARNING: front matter 'reviewed' is '2025-13-40', which is not a date: write the "
+        "review date as YYYY-MM-DD [handbook.front-matter]"
+    ) in warnings_of(app)
+
+
+@built("bad-evidence-impossible-value")
+def test_impossible_value_in_the_data_file_is_a_warning(app, warnings_of):
+    app.build()
+    assert (
+        "data/trials.yaml:16: WARNING: evidence data: trial result 'beta2023-remission': 'year' must be a positive "
+        "whole number, not '2023-02-30' [handbook.evidence-data]"
+    ) in warnings_of(app)

@@ -1,0 +1,44 @@
+"""Chapter front matter: the review and evidence dates shown under each chapter title."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+pytestmark = pytest.mark.usefixtures("machinery_env")
+
+DATES = "Last reviewed 14 March 2026 · Evidence cut-off 30 September 2025"
+
+
+@pytest.mark.sphinx("html", testroot="chapter-meta", warningiserror=True)
+def test_html_dates_paragraph_follows_the_chapter_title(app, soup, warnings_of):
+    app.build()
+    assert warnings_of(app) == []
+    page = soup(app.outdir / "docs" / "part-a" / "chapter.html")
+    dates = page.select("p.chapter-dates")
+    assert [p.get_text() for p in dates] == [DATES]
+    title = dates[0].find_previous_sibling()
+    assert title.name == "h1" and title.get_text(strip=True).startswith("Dated chapter")
+    assert dates[0].find_next_sibling("p").get_text() == "The opening paragraph of the chapter."
+    # Only the chapter title carries the dates, not its sections.
+    assert dates[0].find_parent("section").find_parent("section") is None
+
+
+@pytest.mark.sphinx("html", testroot="chapter-meta", warningiserror=True)
+def test_every_handbook_page_shows_its_own_dates(app, soup):
+    app.build()
+    index = soup(app.outdir / "docs" / "index.html").select("p.chapter-dates")
+    assert [p.get_text() for p in index] == ["Last reviewed 1 May 2026 · Evidence cut-off 31 December 2025"]
+
+
+@pytest.mark.sphinx("latex", testroot="chapter-meta", warningiserror=True)
+def test_latex_dates_follow_the_chapter_heading(app, warnings_of):
+    app.build()
+    assert warnings_of(app) == []
+    tex = (app.outdir / "ketamine-therapy-handbook.tex").read_text(encoding="utf-8")
+    dates = DATES.replace("cut-off", r"cut\sphinxhyphen{}off")
+    assert tex.count(dates) == 1
+    heading = re.search(r"\\part\{Dated chapter\}\n(?:\\label\{[^\n]*\}\n)\\sphinxAtStartPar\n(?P<dates>[^\n]*)\n", tex)
+    assert heading and heading["dates"] == dates
+    assert tex.index(dates) < tex.index("The opening paragraph of the chapter.")
