@@ -105,19 +105,12 @@ def check_dates(app, doctree: nodes.document) -> None:
     dates: dict[str, dt.date] = {}
     for field, words in DATE_FIELDS.items():
         location = f"{source}:{_field_line(source, field)}"
+        value = meta.get(field)
         if field not in meta and _raw_field(source, field) is not None:
             # MyST drops front matter that YAML cannot load (e.g. 2025-13-40),
-            # so read the author's text back to name the real problem.
-            logger.warning(
-                "front matter %r is %r, which is not a date: write the %s as YYYY-MM-DD",
-                field,
-                _raw_field(source, field),
-                words,
-                location=location,
-                type="handbook",
-                subtype="front-matter",
-            )
-            continue
+            # so read the author's own text back and judge that.
+            value = _raw_field(source, field)
+            meta = {**meta, field: value}
         if field not in meta:
             logger.warning(
                 "front matter has no %r field: every chapter needs its %s as YYYY-MM-DD",
@@ -128,12 +121,12 @@ def check_dates(app, doctree: nodes.document) -> None:
                 subtype="front-matter",
             )
             continue
-        parsed = _parse_date(meta[field])
+        parsed = _parse_date(value)
         if parsed is None:
             logger.warning(
                 "front matter %r is %r, which is not a date: write the %s as YYYY-MM-DD",
                 field,
-                meta[field],
+                value,
                 words,
                 location=location,
                 type="handbook",
