@@ -147,10 +147,32 @@ epub_publisher = author
 epub_copyright = copyright
 epub_show_urls = "no"
 epub_basename = "ketamine-therapy-handbook"
-epub_identifier = "urn:ketamine-therapy-handbook"
-epub_scheme = "URN"
-epub_uid = "ketamine-therapy-handbook"
-epub_css_files = ["epub.css"]
+epub_description = f"{handbook_subtitle}. {handbook_notice}"
+# Sphinx writes epub_uid (an XML name, so no "urn:" colon) into toc.ncx as
+# dtb:uid, and epubcheck requires it to equal the OPF dc:identifier, which is
+# epub_identifier: the two must be the same string (NCX-001 otherwise).
+epub_identifier = "ketamine-therapy-handbook"
+epub_uid = epub_identifier
+# theme/static/epub.css replaces the epub theme's own epub.css (same name in
+# html_static_path), which the theme links already: listing it here as well
+# would link it twice.
+epub_css_files: list[str] = []
+# html_static_path also holds the web site's and the decks' files; they are
+# no part of the book (deck.css uses CSS nesting, which epubcheck rejects).
+# A build without -d keeps its doctrees inside the output directory; they are
+# no part of it either (Sphinx otherwise warns about each one).
+epub_exclude_files = [
+    "snippet-traceability.json",
+    "snippet-traceability.md",
+    "_static/deck.css",
+    "_static/handbook.css",
+    "_static/favicon.svg",
+    "_static/logo.svg",
+    ".doctrees/environment.pickle",
+] + [
+    ".doctrees/" + doc.relative_to(ROOT / "docs").with_suffix(".doctree").as_posix()
+    for doc in sorted((ROOT / "docs").rglob("*.md"))
+]
 
 # -- LaTeX options ----------------------------------------------------------
 
@@ -171,7 +193,24 @@ latex_elements = {
     "passoptionstopackages": r"\PassOptionsToPackage{svgnames}{xcolor}",
     "preamble": r"\usepackage{handbook}",
     "maketitle": r"\handbookmaketitle",
-    "sphinxsetup": "TitleColor={HTML}{1F3A5F}, InnerLinkColor={HTML}{1F3A5F}, OuterLinkColor={HTML}{2A7F8F}",
+    # Generic admonitions (objectives, key points, quizzes) are Sphinx's
+    # "note": a light panel with a navy rule on the left, square corners.
+    # handbook.sty turns the quiz panels teal.
+    "sphinxsetup": ", ".join(
+        [
+            "TitleColor={HTML}{1F3A5F}",
+            "InnerLinkColor={HTML}{1F3A5F}",
+            "OuterLinkColor={HTML}{2A7F8F}",
+            "div.note_border-width=0pt",
+            "div.note_border-left-width=2.5pt",
+            "div.note_border-radius=0pt",
+            "div.note_border-TeXcolor={HTML}{1F3A5F}",
+            "div.note_background-TeXcolor={HTML}{F4F7FA}",
+            "div.note_title-background-TeXcolor={HTML}{E1E9F0}",
+            "div.note_title-foreground-TeXcolor={HTML}{1F3A5F}",
+            "div.note_padding=6pt",
+        ]
+    ),
     "printindex": r"\handbookprintindex",
     "tableofcontents": r"\handbooktableofcontents",
     "extrapackages": "",

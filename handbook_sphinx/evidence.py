@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -324,7 +325,8 @@ def render_chart(trials: list[Trial]) -> bytes:
         buffer = io.BytesIO()
         fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
         plt.close(fig)
-    return buffer.getvalue()
+    # EPUB readers (and epubcheck) reject the external SVG 1.1 DTD.
+    return re.sub(rb"<!DOCTYPE[^>]*>\s*", b"", buffer.getvalue())
 
 
 def setup(app) -> dict:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import subprocess
 
 import pytest
-
 from handbook_build import PROJECT
 
 pytestmark = pytest.mark.handbook
@@ -22,8 +21,22 @@ def known_warnings() -> list[tuple[str, str]]:
 def test_known_warning_still_fires(handbook, tmp_path, build, kind):
     *options, source = BUILDERS[build]
     result = subprocess.run(
-        [str(PROJECT / ".venv/bin/sphinx-build"), *options, "-c", ".", "-q", "-D", "suppress_warnings=none",
-         "-D", f"handbook_inventory={handbook.html / 'objects.inv'}", source, str(tmp_path / "out")],
-        cwd=PROJECT, capture_output=True, text=True, check=False,
+        [
+            str(PROJECT / ".venv/bin/sphinx-build"),
+            *options,
+            "-c",
+            ".",
+            "-q",
+            "-D",
+            "suppress_warnings=none",
+            "-D",
+            f"handbook_inventory={handbook.html / 'objects.inv'}",
+            source,
+            str(tmp_path / "out"),
+        ],
+        cwd=PROJECT,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert f"[{kind}]" in result.stderr, f"{build} {kind} no longer fires: remove it from known-warnings.txt"
