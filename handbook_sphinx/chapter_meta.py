@@ -50,37 +50,33 @@ def long_date(day: dt.date) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
-def _field_line(source: Path, field: str) -> int | None:
-    """The line of ``field:`` inside the front matter, or the front matter's first line."""
+def _front_matter_field(source: Path, field: str) -> tuple[int, str | None]:
+    """Where ``field:`` is in the source's front matter, and the author's text after it.
+
+    Read from the file itself, because MyST drops front matter that YAML
+    cannot load. Without the field, the line is the front matter's first.
+    """
     try:
         lines = source.read_text(encoding="utf-8").splitlines()
     except OSError:
-        return None
+        return 1, None
     if not lines or lines[0].strip() != "---":
-        return 1
+        return 1, None
     for number, line in enumerate(lines[1:], start=2):
         if line.strip() == "---":
-            return 1
-        if re.match(rf"{re.escape(field)}\s*:", line):
-            return number
-    return 1
+            break
+        match = re.match(rf"{re.escape(field)}\s*:\s*(.*)$", line)
+        if match:
+            return number, match.group(1).strip().strip("'\"")
+    return 1, None
+
+
+def _field_line(source: Path, field: str) -> int:
+    return _front_matter_field(source, field)[0]
 
 
 def _raw_field(source: Path, field: str) -> str | None:
-    """The text after ``field:`` in the front matter, or None when the field is absent."""
-    try:
-        lines = source.read_text(encoding="utf-8").splitlines()
-    except OSError:
-        return None
-    if not lines or lines[0].strip() != "---":
-        return None
-    for line in lines[1:]:
-        if line.strip() == "---":
-            return None
-        match = re.match(rf"{re.escape(field)}\s*:\s*(.*)$", line)
-        if match:
-            return match.group(1).strip().strip("'\"")
-    return None
+    return _front_matter_field(source, field)[1]
 
 
 def _parse_date(value) -> dt.date | None:

@@ -102,3 +102,24 @@ def sphinx_cli(machinery_env, tmp_path):
         )
 
     return run
+
+
+@pytest.fixture
+def decks_of(make_app):
+    """``decks_of(app, **overrides)``: build the decks of ``app``'s root after ``app`` built its handbook."""
+
+    def build(app, **overrides):
+        app.cleanup()  # unregister the handbook app's nodes and directives first
+        decks = make_app(
+            "revealjs",
+            srcdir=app.srcdir,
+            builddir=app.outdir.parent,
+            tags=["decks"],
+            freshenv=True,
+            warningiserror=True,
+            confoverrides={"handbook_inventory": str(app.outdir / "objects.inv"), **overrides},
+        )
+        decks.build()
+        return decks
+
+    return build

@@ -40,19 +40,9 @@ def test_latex_answer_is_a_handbookanswer_environment(app, warnings_of):
 
 
 @pytest.mark.sphinx("html", testroot="decks", warningiserror=True)
-def test_revealjs_answer_is_a_fragment(app, make_app, soup, warnings_of):
+def test_revealjs_answer_is_a_fragment(app, decks_of, soup, warnings_of):
     app.build()  # the handbook first: the deck links into it
-    app.cleanup()  # unregister its nodes and directives before the next app registers them
-    decks = make_app(
-        "revealjs",
-        srcdir=app.srcdir,
-        builddir=app.outdir.parent,
-        tags=["decks"],
-        freshenv=True,
-        warningiserror=True,
-        confoverrides={"handbook_inventory": str(app.outdir / "objects.inv")},
-    )
-    decks.build()
+    decks = decks_of(app)
     assert warnings_of(decks) == []
     slide = soup(decks.outdir / "slides" / "index.html").select_one("div.snippet div.admonition.quiz")
     answers = slide.select("div.answer.fragment")

@@ -12,26 +12,10 @@ NOTE = "Speaker note: ask the group before revealing the answer."
 DECKS_ROOT = pytest.mark.sphinx("html", testroot="decks", warningiserror=True)
 
 
-def build_decks(app, make_app, **overrides):
-    """The decks of ``app``'s root, after ``app`` has built the handbook they link into."""
-    app.cleanup()  # unregister the handbook app's nodes and directives first
-    decks = make_app(
-        "revealjs",
-        srcdir=app.srcdir,
-        builddir=app.outdir.parent,
-        tags=["decks"],
-        freshenv=True,
-        warningiserror=True,
-        confoverrides={"handbook_inventory": str(app.outdir / "objects.inv"), **overrides},
-    )
-    decks.build()
-    return decks
-
-
 @DECKS_ROOT
-def test_speaker_notes_are_an_aside_in_the_deck(app, make_app, soup, warnings_of):
+def test_speaker_notes_are_an_aside_in_the_deck(decks_of, app, soup, warnings_of):
     app.build()
-    decks = build_decks(app, make_app)
+    decks = decks_of(app)
     assert warnings_of(decks) == []
     slide = next(
         section
@@ -58,9 +42,9 @@ def test_speaker_notes_never_reach_the_handbook(app, soup):
 
 
 @DECKS_ROOT
-def test_read_more_links_to_the_handbook_section(app, make_app, soup):
+def test_read_more_links_to_the_handbook_section(decks_of, app, soup):
     app.build()
-    decks = build_decks(app, make_app)
+    decks = decks_of(app)
     deck = decks.outdir / "slides" / "index.html"
     links = soup(deck).select("p.read-more a.reference.external")
     assert [(a.get_text(strip=True), a["href"]) for a in links] == [
@@ -74,9 +58,9 @@ def test_read_more_links_to_the_handbook_section(app, make_app, soup):
 
 
 @DECKS_ROOT
-def test_deck_title_block_comes_from_conf(app, make_app, soup):
+def test_deck_title_block_comes_from_conf(decks_of, app, soup):
     app.build()
-    decks = build_decks(app, make_app)
+    decks = decks_of(app)
     block = soup(decks.outdir / "slides" / "index.html").select_one("div.deck-title")
     assert [p["class"][0] for p in block.find_all("p")] == ["deck-subtitle", "deck-version", "deck-notice"]
     assert block.select_one(".deck-subtitle").get_text() == decks.config.handbook_subtitle
@@ -85,9 +69,9 @@ def test_deck_title_block_comes_from_conf(app, make_app, soup):
 
 
 @DECKS_ROOT
-def test_missing_handbook_inventory_is_a_clear_warning(app, make_app, warnings_of):
+def test_missing_handbook_inventory_is_a_clear_warning(decks_of, app, warnings_of):
     missing = app.outdir.parent / "no-handbook" / "objects.inv"
-    decks = build_decks(app, make_app, handbook_inventory=str(missing))
+    decks = decks_of(app, handbook_inventory=str(missing))
     assert (
         f"WARNING: the decks link into the handbook, but its inventory {missing.relative_to(app.srcdir)} does not exist: "
         "build the handbook first (make html) [handbook.decks]"
