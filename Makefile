@@ -36,7 +36,7 @@ DRAFTOPT := $(if $(DRAFT),-D handbook_allow_stale_reviews=1)
 ALLOPTS  = -c . $(SPHINXOPTS) $(DRAFTOPT) $(O)
 BUILD    := $(abspath $(BUILDDIR))
 
-.PHONY: help all html pdf epub slides slides-pdf site live linkcheck test bench clean deps python-deps tex-deps browser-deps epub-deps
+.PHONY: help all html pdf epub slides slides-pdf site live linkcheck test bench hooks clean deps python-deps tex-deps browser-deps epub-deps
 
 help: ## Show this help
 	@echo "Ketamine Therapy for Mood Disorders: build targets"
@@ -87,6 +87,9 @@ linkcheck: python-deps ## Check external links (needs the network; never part of
 
 test: deps ## Run the whole test suite (builds every output in a fresh tree)
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+hooks: python-deps ## Install the pre-commit hooks (ruff, codespell, whitespace, YAML/TOML, content checks)
+	$(VENV)/bin/pre-commit install
 
 clean: ## Remove every build output
 	rm -rf $(BUILDDIR)
