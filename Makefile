@@ -33,20 +33,30 @@ else
   $(error PAPER must be a4 or letter, not '$(PAPER)')
 endif
 DRAFTOPT := $(if $(DRAFT),-D handbook_allow_stale_reviews=1)
-ALLOPTS  = -c . $(SPHINXOPTS) $(DRAFTOPT) $(O)
+# DECK_PDFS=0 publishes the site without the deck PDFs, for hosts that have no
+# Chromium to print them (Read the Docs); the home page then omits their links.
+DECK_PDFS ?= 1
+ifeq ($(DECK_PDFS),0)
+  DECKPDFOPT := -D handbook_deck_pdfs=0
+  SITEDECKS  := slides
+else
+  DECKPDFOPT :=
+  SITEDECKS  := slides-pdf
+endif
+ALLOPTS  = -c . $(SPHINXOPTS) $(DRAFTOPT) $(DECKPDFOPT) $(O)
 BUILD    := $(abspath $(BUILDDIR))
 
-.PHONY: help all html pdf epub slides slides-pdf site live linkcheck test bench hooks clean deps python-deps tex-deps browser-deps epub-deps
+.PHONY: help all html pdf epub slides slides-pdf site live linkcheck test bench hooks clean deps python-deps tex-deps browser-deps epub-deps node-deps
 
 help: ## Show this help
 	@echo "Ketamine Therapy for Mood Disorders: build targets"
 	@echo
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-12s %s\n", $$1, $$2}'
 	@echo
-	@echo "Variables: SPHINXOPTS='$(SPHINXOPTS)' BUILDDIR=$(BUILDDIR) PAPER=$(PAPER) (a4|letter) DRAFT=$(DRAFT) O=<extra sphinx options>"
+	@echo "Variables: SPHINXOPTS='$(SPHINXOPTS)' BUILDDIR=$(BUILDDIR) PAPER=$(PAPER) (a4|letter) DRAFT=$(DRAFT) DECK_PDFS=$(DECK_PDFS) O=<extra sphinx options>"
 
 all: deps ## Build every output: site, PDF, EPUB, decks and deck PDFs
-	@$(MAKE) --no-print-directory -j$(JOBS) html pdf epub slides-pdf
+	@$(MAKE) --no-print-directory -j$(JOBS) site
 
 # -- One sphinx-build call per output ----------------------------------------
 # On failure the target's output is removed, so a failed build never leaves
@@ -78,6 +88,20 @@ slides: html ## Build the reveal.js training decks into $(BUILDDIR)/slides
 slides-pdf: slides browser-deps ## Print each deck to PDF (slides, and a handout with notes)
 	$(VENV)/bin/python tools/deck_pdf.py $(BUILD)/slides $(BUILD)/slides-pdf
 
+# The published tree: the handbook at /, the decks at /slides/, the PDF, EPUB
+# and deck PDFs at /downloads/. Links between the outputs are written for this
+# layout. Assembled beside the old tree and swapped in, so a failed assembly
+# leaves no half-built site.
+site: html pdf epub $(SITEDECKS) ## Assemble the published site in $(BUILDDIR)/site (handbook, /slides/, /downloads/)
+	@rm -rf $(BUILD)/.site.tmp && mkdir -p $(BUILD)/.site.tmp/slides $(BUILD)/.site.tmp/downloads
+	@cp -r $(BUILD)/html/. $(BUILD)/.site.tmp/
+	@cp -r $(BUILD)/slides/. $(BUILD)/.site.tmp/slides/
+	@rm -rf $(BUILD)/.site.tmp/.buildinfo $(BUILD)/.site.tmp/slides/.buildinfo $(BUILD)/.site.tmp/_sources $(BUILD)/.site.tmp/slides/_sources
+	@cp $(BUILD)/pdf/$(PDFNAME).pdf $(BUILD)/epub/$(PDFNAME).epub $(BUILD)/.site.tmp/downloads/
+	@$(if $(filter slides-pdf,$(SITEDECKS)),cp $(BUILD)/slides-pdf/*.pdf $(BUILD)/.site.tmp/downloads/)
+	@rm -rf $(BUILD)/site && mv $(BUILD)/.site.tmp $(BUILD)/site
+	@echo "Site: $(BUILDDIR)/site (preview: python3 -m http.server -d $(BUILDDIR)/site 8000)"
+
 live: python-deps ## Preview the handbook with live reload (sphinx-autobuild)
 	$(VENV)/bin/sphinx-autobuild -b html -c . docs $(BUILD)/live --watch snippets --watch data \
 	  --watch theme --watch handbook_sphinx -n --keep-going $(DRAFTOPT) $(O)
@@ -96,7 +120,7 @@ clean: ## Remove every build output
 
 # -- Installing what is missing -----------------------------------------------
 
-deps: python-deps tex-deps browser-deps epub-deps
+deps: python-deps tex-deps browser-deps epub-deps node-deps
 
 python-deps: $(VENV)/.installed
 
@@ -115,3 +139,12 @@ browser-deps:
 
 epub-deps:
 	@tools/ensure-system-packages epub
+
+# axe-core (the accessibility tests) from the npm registry, at the version
+# package-lock.json pins; reinstalled only when package*.json change.
+node-deps: node_modules/axe-core/axe.min.js
+
+node_modules/axe-core/axe.min.js: package.json package-lock.json
+	@tools/ensure-system-packages node
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@

@@ -9,9 +9,11 @@ Used with ``-c .`` by every build (see the Makefile):
 
 from __future__ import annotations
 
+import os
 import sys
 import tomllib
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent
 # The project's own extensions live beside this file, not in site-packages,
@@ -57,6 +59,10 @@ extensions = [
 ]
 if DECKS:
     extensions += ["sphinx_revealjs", "handbook_sphinx.decks"]
+else:
+    # The site's page-not-found page and social-card tags; both only act
+    # on the HTML builder (the 404 page is skipped for EPUB).
+    extensions += ["notfound.extension", "sphinxext.opengraph", "handbook_sphinx.site_links", "handbook_sphinx.sitemap"]
 
 root_doc = "index"
 exclude_patterns = ["_build", "**/.*"]
@@ -132,12 +138,54 @@ html_theme_options = {
     # pydata 0.20 under book-theme 1.4 draws a second search bar otherwise.
     "navbar_persistent": [],
     "home_page_in_toc": True,
+    # The logo's dark-blue lettering vanishes on the dark theme's background.
+    "logo": {"image_dark": "_static/logo-dark.svg"},
     "show_toc_level": 2,
     "extra_footer": (
         f"<p class='handbook-notice'><strong>{handbook_notice}</strong> Version {release}, built {today}.</p>"
     ),
 }
 html_sidebars: dict[str, list[str]] = {}
+
+# -- Site options -----------------------------------------------------------
+# `make site` publishes one tree: the handbook at /, the decks at /slides/,
+# the PDF, EPUB and deck PDFs at /downloads/. Links between the outputs are
+# written for that tree, so they resolve in _build/site/, not across the
+# separate folders of _build/.
+
+# Where the site is published. The sitemap, canonical links and OpenGraph
+# tags need absolute URLs; the publishing workflows set HANDBOOK_SITE_URL
+# (Read the Docs sets its own variable). The default suits a local preview:
+# `python3 -m http.server -d _build/site 8000`.
+SITE_URL = os.environ.get("HANDBOOK_SITE_URL") or os.environ.get("READTHEDOCS_CANONICAL_URL") or "http://localhost:8000/"
+html_baseurl = SITE_URL if SITE_URL.endswith("/") else SITE_URL + "/"
+
+# One entry per deck: (file name in slides/, title). The home page's
+# download list and the sitemap are built from it.
+handbook_decks = [
+    ("part-1-foundations", "Part I: Foundations"),
+    ("part-2-clinical-use", "Part II: Clinical use and the evidence"),
+    ("part-3-safe-practice", "Part III: Safe practice"),
+]
+handbook_pdf_name = "ketamine-therapy-handbook.pdf"
+handbook_epub_name = "ketamine-therapy-handbook.epub"
+# make site DECK_PDFS=0 turns this off where Chromium cannot print the decks.
+handbook_deck_pdfs = True
+
+# The 404 page is served at any depth, so its links must be absolute paths
+# from the site root (a project site on GitHub Pages lives under /<repo>/).
+notfound_urls_prefix = urlsplit(html_baseurl).path
+notfound_template = "notfound.html"
+notfound_context = {"title": "Page not found"}
+
+# Social cards: title, description and a local image, no generated cards
+# (they would draw every page with matplotlib and fetch fonts).
+ogp_site_url = html_baseurl
+ogp_site_name = project
+ogp_image = "_static/og-card.png"
+ogp_image_alt = f"{project}: {handbook_subtitle}"
+ogp_social_cards = {"enable": False}
+ogp_enable_meta_description = True
 
 # -- EPUB options -----------------------------------------------------------
 
@@ -168,6 +216,9 @@ epub_exclude_files = [
     "_static/handbook.css",
     "_static/favicon.svg",
     "_static/logo.svg",
+    "_static/logo-dark.svg",
+    "_static/og-card.png",
+    "_static/og-card.svg",
     ".doctrees/environment.pickle",
 ] + [
     ".doctrees/" + doc.relative_to(ROOT / "docs").with_suffix(".doctree").as_posix()
@@ -249,7 +300,7 @@ revealjs_script_conf = {
     "showNotes": False,
 }
 revealjs_script_plugins = [{"name": "RevealNotes", "src": "revealjs/plugin/notes/notes.js"}]
-# Where a deck's "Read more" links point: the handbook beside the decks in
-# _build/, or one level up when `make site` publishes the decks in /slides/.
-handbook_html_base = "../html/"
+# Where a deck's "Read more" links point: the site publishes the decks in
+# /slides/, one level below the handbook (see Site options).
+handbook_html_base = "../"
 handbook_inventory = "_build/html/objects.inv"

@@ -32,6 +32,13 @@ def setup(app: Sphinx) -> dict:
         "handbook_evidence_cutoff",
     ):
         app.add_config_value(name, "", "env", types=frozenset({str}))
+    # The published site's layout (conf.py, Site options): read by the
+    # site_links and sitemap modules.
+    app.add_config_value("handbook_decks", [], "html", types=frozenset({list, tuple}))
+    app.add_config_value("handbook_pdf_name", "", "html", types=frozenset({str}))
+    app.add_config_value("handbook_epub_name", "", "html", types=frozenset({str}))
+    # False (``-D handbook_deck_pdfs=0``) where the host cannot print the decks.
+    app.add_config_value("handbook_deck_pdfs", True, "html", types=frozenset({bool, int, str}))
     for feature in SHARED_FEATURES:
         app.setup_extension(feature)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -12,7 +12,7 @@ fails the build. A review older than ``handbook_review_max_months`` (18) is
 a warning too, unless ``handbook_allow_stale_reviews`` is set for local
 drafts (``make html DRAFT=1``).
 
-Output: a paragraph with the class ``chapter-dates`` right under the
+Output: a paragraph (``chapter_dates`` node) with the class ``chapter-dates`` right under the
 chapter title, "Last reviewed … · Evidence cut-off …", in every builder
 that reads these documents (html, epub and latex; the PDF styles it with
 the ``sphinxuseclass`` hook). The decks build does not require the dates
@@ -167,12 +167,20 @@ def check_dates(app, doctree: nodes.document) -> None:
     _insert_dates(doctree, reviewed, cutoff)
 
 
+class chapter_dates(nodes.paragraph, nodes.Invisible):
+    """The dates paragraph. Writers render it as a paragraph (Sphinx's
+    translators fall back along the class hierarchy); marking it Invisible
+    keeps it out of the page descriptions that sphinxext-opengraph writes
+    into the meta and OpenGraph tags, which should start with the chapter's
+    own first sentence."""
+
+
 def _insert_dates(doctree: nodes.document, reviewed: dt.date, cutoff: dt.date) -> None:
     section = next(iter(doctree.findall(nodes.section)), None)
     if section is None or not section.children or not isinstance(section[0], nodes.title):
         return
     text = f"Last reviewed {long_date(reviewed)} · Evidence cut-off {long_date(cutoff)}"
-    section.insert(1, nodes.paragraph(text, text, classes=["chapter-dates"]))
+    section.insert(1, chapter_dates(text, text, classes=["chapter-dates"]))
 
 
 def setup(app) -> dict:

@@ -1,12 +1,12 @@
 """What only the reveal.js decks need. Loaded by ``conf.py`` for ``-t decks``.
 
-- ``{deck-title}``: the title slide's block: subtitle, version, build date and
+- ``{deck-title}``: the title slide's block: subtitle, version, build date,
   the "educational material" notice, all from ``conf.py``, so a deck can
-  never show a stale version.
+  never show a stale version, and a link back to the handbook's home page.
 - ``{read-more} <label>``: a "Read more in the handbook" link to the exact
   handbook section. It resolves through intersphinx against the handbook's
-  ``objects.inv``; the link base is ``handbook_html_base`` (``../html/`` in the
-  build folder, ``../`` when ``make site`` publishes decks under ``/slides/``).
+  ``objects.inv``; the link base is ``handbook_html_base`` (``../``: the site
+  publishes the decks in ``/slides/``, one level below the handbook).
   An unknown label is a nitpicky warning at the slide's line.
 - ``{term}``, ``{ref}`` inside shared snippets resolve the same way, into the
   handbook's glossary and sections.
@@ -42,6 +42,13 @@ class DeckTitleDirective(SphinxDirective):
         line = f"Version {config.release} · {config.today}"
         block += nodes.paragraph(line, line, classes=["deck-version"])
         block += nodes.paragraph(config.handbook_notice, config.handbook_notice, classes=["deck-notice"])
+        # Back to the handbook this deck teaches from (its home on the site).
+        home = nodes.paragraph(classes=["deck-handbook-link"])
+        # handbook_html_base is relative to a deck at the top of slides/.
+        up = "../" * self.env.docname.count("/")
+        home += nodes.reference("The handbook", "The handbook", refuri=f"{up}{config.handbook_html_base}index.html")
+        home += nodes.Text(": every slide's evidence in full, with references")
+        block += home
         return [block]
 
 
@@ -106,7 +113,7 @@ def check_inventory_exists(app) -> None:
 
 
 def setup(app) -> dict:
-    app.add_config_value("handbook_html_base", "../html/", "env", types=frozenset({str}))
+    app.add_config_value("handbook_html_base", "../", "env", types=frozenset({str}))
     app.add_config_value("handbook_inventory", "_build/html/objects.inv", "env", types=frozenset({str}))
     app.setup_extension("sphinx.ext.intersphinx")
     app.connect("config-inited", wire_handbook_inventory, priority=400)

@@ -32,6 +32,11 @@ class HandbookBuild:
         return self.builddir / "slides"
 
     @property
+    def site(self) -> Path:
+        """The hosted site `make site` assembles: the handbook at /, decks in /slides/, files in /downloads/."""
+        return self.builddir / "site"
+
+    @property
     def pdf(self) -> Path:
         return self.builddir / "pdf" / PDF_NAME
 

@@ -34,10 +34,39 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+class _SiteHandler(_QuietHandler):
+    """A static host's behaviour: a path with no file behind it gets /404.html, with status 404."""
+
+    def send_error(self, code, message=None, explain=None) -> None:
+        page = Path(self.directory) / "404.html"
+        if code != 404 or not page.is_file():
+            return super().send_error(code, message, explain)
+        body = page.read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+
 @pytest.fixture(scope="session")
 def served(handbook):
     """The build folder over plain local HTTP, as a reader's static server would serve it."""
     handler = functools.partial(_QuietHandler, directory=str(handbook.builddir))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def served_site(handbook):
+    """`make site`'s output over plain local HTTP, rooted at the site as its host serves it."""
+    if not (handbook.site / "index.html").is_file():
+        pytest.fail(f"no site in {handbook.site}: `make site` did not run", pytrace=False)
+    handler = functools.partial(_SiteHandler, directory=str(handbook.site))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

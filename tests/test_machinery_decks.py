@@ -47,12 +47,11 @@ def test_read_more_links_to_the_handbook_section(decks_of, app, soup):
     decks = decks_of(app)
     deck = decks.outdir / "slides" / "index.html"
     links = soup(deck).select("p.read-more a.reference.external")
-    assert [(a.get_text(strip=True), a["href"]) for a in links] == [
-        ("Quiz chapter", "../../html/docs/quiz.html#quiz-chapter")
-    ]
-    # The link works in the build folder: the deck sits beside the handbook.
+    assert [(a.get_text(strip=True), a["href"]) for a in links] == [("Quiz chapter", "../../docs/quiz.html#quiz-chapter")]
+    # The link works on the site, where the decks' folder sits one level
+    # below the handbook (here: the root's slides/ folder inside it).
     page, _, anchor = links[0]["href"].partition("#")
-    target = (deck.parent / page).resolve()
+    target = (app.outdir / "decks" / "slides" / page).resolve()
     assert target == (app.outdir / "docs" / "quiz.html").resolve()
     assert soup(target).find(id=anchor).find("h1").get_text(strip=True).startswith("Quiz chapter")
 
@@ -62,10 +61,19 @@ def test_deck_title_block_comes_from_conf(decks_of, app, soup):
     app.build()
     decks = decks_of(app)
     block = soup(decks.outdir / "slides" / "index.html").select_one("div.deck-title")
-    assert [p["class"][0] for p in block.find_all("p")] == ["deck-subtitle", "deck-version", "deck-notice"]
+    assert [p["class"][0] for p in block.find_all("p")] == [
+        "deck-subtitle",
+        "deck-version",
+        "deck-notice",
+        "deck-handbook-link",
+    ]
     assert block.select_one(".deck-subtitle").get_text() == decks.config.handbook_subtitle
     assert block.select_one(".deck-version").get_text() == f"Version {decks.config.release} · 1 June 2026"
     assert block.select_one(".deck-notice").get_text() == "Educational material, not medical advice."
+    # The way back to the handbook's home, from the deck's place on the site.
+    home = block.select_one(".deck-handbook-link a")
+    assert (home.get_text(), home["href"]) == ("The handbook", "../../index.html")
+    assert (app.outdir / "decks" / "slides" / home["href"]).resolve() == (app.outdir / "index.html").resolve()
 
 
 @DECKS_ROOT

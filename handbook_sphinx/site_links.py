@@ -1,0 +1,97 @@
+"""``{site-downloads}``: the handbook's links to the decks and the downloads.
+
+The published site (``make site``) holds the handbook at ``/``, the decks at
+``/slides/`` and the PDF, EPUB and deck PDFs at ``/downloads/``. The directive
+lists them, with each link written relative to the page that shows it, so the
+list works under any URL prefix (a project site on GitHub Pages, Read the
+Docs, a local static server).
+
+- html: a "Training decks and downloads" rubric and two lists: each deck
+  (slides, slides PDF, handout PDF; the PDFs only while
+  ``handbook_deck_pdfs`` is true) and the handbook's PDF and EPUB.
+- epub, latex: nothing. The reader already holds an edition, and a relative
+  link out of the file would lead nowhere.
+- revealjs: this module is not loaded (``conf.py``); decks link back to the
+  handbook through ``{deck-title}`` and ``{read-more}``.
+"""
+
+from __future__ import annotations
+
+from docutils import nodes
+from sphinx.transforms.post_transforms import SphinxPostTransform
+from sphinx.util.docutils import SphinxDirective
+from sphinx.util.osutil import relative_uri
+
+
+class site_downloads(nodes.General, nodes.Element):
+    """Placeholder, replaced at write time by the links (html) or by nothing."""
+
+
+class SiteDownloadsDirective(SphinxDirective):
+    has_content = False
+
+    def run(self) -> list[nodes.Node]:
+        node = site_downloads()
+        self.set_source_info(node)
+        return [node]
+
+
+def _item(*parts: nodes.Node) -> nodes.list_item:
+    item = nodes.list_item()
+    para = nodes.paragraph()
+    for part in parts:
+        para += part
+    item += para
+    return item
+
+
+class ResolveSiteDownloads(SphinxPostTransform):
+    default_priority = 5
+
+    def run(self, **kwargs) -> None:
+        placeholders = list(self.document.findall(site_downloads))
+        if not placeholders:
+            return
+        builder = self.app.builder
+        if builder.format != "html" or builder.name.startswith("epub") or builder.name == "singlehtml":
+            for node in placeholders:
+                node.parent.remove(node)
+            return
+        docname = self.env.path2doc(self.document["source"]) or self.config.root_doc
+        here = builder.get_target_uri(docname)
+
+        def uri(target: str) -> str:
+            return relative_uri(here, target)
+
+        def ref(text: str, target: str) -> nodes.reference:
+            return nodes.reference(text, text, refuri=uri(target), internal=False)
+
+        config = self.config
+        decks = nodes.bullet_list(classes=["site-decks"])
+        with_pdfs = str(config.handbook_deck_pdfs).strip().lower() not in {"0", "false", "no", "off", ""}
+        for name, title in config.handbook_decks:
+            parts: list[nodes.Node] = [nodes.strong("", "", ref(title, f"slides/{name}.html"))]
+            if with_pdfs:
+                parts += [
+                    nodes.Text(" — "),
+                    ref("slides (PDF)", f"downloads/{name}.pdf"),
+                    nodes.Text(", "),
+                    ref("handout with notes (PDF)", f"downloads/{name}-handout.pdf"),
+                ]
+            decks += _item(*parts)
+        editions = nodes.bullet_list(classes=["site-editions"])
+        editions += _item(ref("The handbook as a PDF", f"downloads/{config.handbook_pdf_name}"), nodes.Text(" (print)"))
+        editions += _item(ref("The handbook as an EPUB", f"downloads/{config.handbook_epub_name}"), nodes.Text(" (e-readers)"))
+        for node in placeholders:
+            block = nodes.container(classes=["site-downloads"])
+            block += nodes.rubric("Training decks and downloads", "Training decks and downloads")
+            block += decks.deepcopy()
+            block += editions.deepcopy()
+            node.replace_self(block)
+
+
+def setup(app) -> dict:
+    app.add_node(site_downloads)
+    app.add_directive("site-downloads", SiteDownloadsDirective)
+    app.add_post_transform(ResolveSiteDownloads)
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,91 @@
+"""The published tree that `make site` assembles: layout, downloads, sitemap, social tags."""
+
+from __future__ import annotations
+
+import filecmp
+import xml.etree.ElementTree as ET
+from urllib.parse import urlsplit
+
+import pytest
+from handbook_build import DECKS, PDF_NAME, PROJECT
+
+pytestmark = pytest.mark.handbook
+
+EPUB_NAME = PDF_NAME.replace(".pdf", ".epub")
+DOWNLOADS = sorted(
+    [PDF_NAME, EPUB_NAME, *(f"{deck}.pdf" for deck in DECKS), *(f"{deck}-handout.pdf" for deck in DECKS)]
+)
+
+
+@pytest.fixture(scope="module")
+def site(handbook):
+    return handbook.builddir / "site"
+
+
+def test_site_holds_handbook_decks_and_downloads(handbook, site):
+    for page in ("index.html", "404.html", "search.html", "genindex.html", "sitemap.xml", "robots.txt"):
+        assert (site / page).is_file(), page
+    for deck in DECKS:
+        assert filecmp.cmp(site / "slides" / f"{deck}.html", handbook.slides / f"{deck}.html", shallow=False), deck
+    assert sorted(path.name for path in (site / "downloads").iterdir()) == DOWNLOADS
+    assert filecmp.cmp(site / "downloads" / PDF_NAME, handbook.pdf, shallow=False)
+    assert (site / "downloads" / EPUB_NAME).read_bytes()[:2] == b"PK"
+    for name in DOWNLOADS:
+        if name.endswith(".pdf"):
+            assert (site / "downloads" / name).read_bytes()[:5] == b"%PDF-", name
+    # Build bookkeeping stays out of the published tree.
+    assert not list(site.rglob(".buildinfo")) and not list(site.rglob("_sources"))
+
+
+def test_home_page_links_every_deck_and_download(handbook, site):
+    block = handbook.soup(site / "index.html").select_one("div.site-downloads")
+    targets = {a["href"] for a in block.select("a")}
+    assert targets == {f"slides/{deck}.html" for deck in DECKS} | {f"downloads/{name}" for name in DOWNLOADS}
+    for target in targets:
+        assert (site / target).is_file(), target
+
+
+def test_decks_link_back_to_the_handbook_home(handbook, site):
+    for deck in DECKS:
+        link = handbook.soup(site / "slides" / f"{deck}.html").select_one("div.deck-title .deck-handbook-link a")
+        assert link["href"] == "../index.html", deck
+        assert (site / "slides" / link["href"]).resolve() == (site / "index.html").resolve()
+
+
+def test_sitemap_covers_every_page_and_deck(handbook, site):
+    namespace = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    locations = [url.findtext("s:loc", namespaces=namespace) for url in ET.parse(site / "sitemap.xml").getroot()]
+    paths = {urlsplit(location).path.lstrip("/") for location in locations}
+    chapters = {str(page.relative_to(handbook.html)) for page in handbook.chapter_pages()}
+    assert paths == chapters | {f"slides/{deck}.html" for deck in DECKS}
+    for path in paths:
+        assert (site / path).is_file(), path
+
+
+def test_every_page_has_a_description_and_a_local_social_image(handbook, site):
+    for page in handbook.chapter_pages():
+        html = handbook.soup(page)
+        description = html.select_one("meta[name=description]")
+        assert description and len(description["content"]) > 40, page
+        assert not description["content"].startswith("Last reviewed"), page
+        image = html.select_one("meta[property='og:image']")["content"]
+        assert image.endswith("/_static/og-card.png"), page
+        assert (site / "_static" / "og-card.png").is_file()
+
+
+def test_page_not_found_links_are_absolute(handbook, site):
+    page = handbook.soup(site / "404.html")
+    assert page.select_one("#page-not-found h1").get_text(strip=True) == "Page not found"
+    hrefs = [a["href"] for a in page.select("#page-not-found a")]
+    assert hrefs == ["/index.html", "/search.html", "/genindex.html", "/slides/index.html"]
+    for href in hrefs:
+        assert (site / href.lstrip("/")).is_file(), href
+
+
+def test_publishing_configs_pin_actions_and_build_the_site():
+    workflow = (PROJECT / ".github" / "workflows" / "pages.yml").read_text(encoding="utf-8")
+    uses = [line.split("uses:", 1)[1].strip() for line in workflow.splitlines() if "uses:" in line]
+    assert uses and all(len(ref.split("@", 1)[1].split()[0]) == 40 for ref in uses), uses
+    assert "permissions: {}" in workflow and "make all" in workflow and "path: _build/site" in workflow
+    readthedocs = (PROJECT / ".readthedocs.yaml").read_text(encoding="utf-8")
+    assert "make site" in readthedocs and "$READTHEDOCS_OUTPUT/pdf" in readthedocs
