@@ -157,7 +157,9 @@ html_sidebars: dict[str, list[str]] = {}
 # tags need absolute URLs; the publishing workflows set HANDBOOK_SITE_URL
 # (Read the Docs sets its own variable). The default suits a local preview:
 # `python3 -m http.server -d _build/site 8000`.
-SITE_URL = os.environ.get("HANDBOOK_SITE_URL") or os.environ.get("READTHEDOCS_CANONICAL_URL") or "http://localhost:8000/"
+SITE_URL = (
+    os.environ.get("HANDBOOK_SITE_URL") or os.environ.get("READTHEDOCS_CANONICAL_URL") or "http://localhost:8000/"
+)
 html_baseurl = SITE_URL if SITE_URL.endswith("/") else SITE_URL + "/"
 
 # One entry per deck: (file name in slides/, title). The home page's

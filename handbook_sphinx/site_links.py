@@ -81,7 +81,9 @@ class ResolveSiteDownloads(SphinxPostTransform):
             decks += _item(*parts)
         editions = nodes.bullet_list(classes=["site-editions"])
         editions += _item(ref("The handbook as a PDF", f"downloads/{config.handbook_pdf_name}"), nodes.Text(" (print)"))
-        editions += _item(ref("The handbook as an EPUB", f"downloads/{config.handbook_epub_name}"), nodes.Text(" (e-readers)"))
+        editions += _item(
+            ref("The handbook as an EPUB", f"downloads/{config.handbook_epub_name}"), nodes.Text(" (e-readers)")
+        )
         for node in placeholders:
             block = nodes.container(classes=["site-downloads"])
             block += nodes.rubric("Training decks and downloads", "Training decks and downloads")

@@ -47,7 +47,9 @@ def test_read_more_links_to_the_handbook_section(decks_of, app, soup):
     decks = decks_of(app)
     deck = decks.outdir / "slides" / "index.html"
     links = soup(deck).select("p.read-more a.reference.external")
-    assert [(a.get_text(strip=True), a["href"]) for a in links] == [("Quiz chapter", "../../docs/quiz.html#quiz-chapter")]
+    assert [(a.get_text(strip=True), a["href"]) for a in links] == [
+        ("Quiz chapter", "../../docs/quiz.html#quiz-chapter")
+    ]
     # The link works on the site, where the decks' folder sits one level
     # below the handbook (here: the root's slides/ folder inside it).
     page, _, anchor = links[0]["href"].partition("#")
