@@ -90,16 +90,18 @@ slides-pdf: slides browser-deps ## Print each deck to PDF (slides, and a handout
 
 # The published tree: the handbook at /, the decks at /slides/, the PDF, EPUB
 # and deck PDFs at /downloads/. Links between the outputs are written for this
-# layout. Assembled beside the old tree and swapped in, so a failed assembly
-# leaves no half-built site.
-site: html pdf epub $(SITEDECKS) ## Assemble the published site in $(BUILDDIR)/site (handbook, /slides/, /downloads/)
+# layout. The old site goes first, so a failed output leaves no site behind
+# that looks current; the new one is assembled aside and moved into place.
+site: ## Assemble the published site in $(BUILDDIR)/site (handbook, /slides/, /downloads/)
+	@rm -rf $(BUILD)/site
+	@$(MAKE) --no-print-directory html pdf epub $(SITEDECKS)
 	@rm -rf $(BUILD)/.site.tmp && mkdir -p $(BUILD)/.site.tmp/slides $(BUILD)/.site.tmp/downloads
 	@cp -r $(BUILD)/html/. $(BUILD)/.site.tmp/
 	@cp -r $(BUILD)/slides/. $(BUILD)/.site.tmp/slides/
 	@rm -rf $(BUILD)/.site.tmp/.buildinfo $(BUILD)/.site.tmp/slides/.buildinfo $(BUILD)/.site.tmp/_sources $(BUILD)/.site.tmp/slides/_sources
 	@cp $(BUILD)/pdf/$(PDFNAME).pdf $(BUILD)/epub/$(PDFNAME).epub $(BUILD)/.site.tmp/downloads/
 	@$(if $(filter slides-pdf,$(SITEDECKS)),cp $(BUILD)/slides-pdf/*.pdf $(BUILD)/.site.tmp/downloads/)
-	@rm -rf $(BUILD)/site && mv $(BUILD)/.site.tmp $(BUILD)/site
+	@mv $(BUILD)/.site.tmp $(BUILD)/site
 	@echo "Site: $(BUILDDIR)/site (preview: python3 -m http.server -d $(BUILDDIR)/site 8000)"
 
 live: python-deps ## Preview the handbook with live reload (sphinx-autobuild)

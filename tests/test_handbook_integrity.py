@@ -96,9 +96,10 @@ def test_two_clean_pdf_builds_have_the_same_text(handbook, tmp_path):
 
 def test_a_failed_build_leaves_no_stale_output(project_copy, tmp_path):
     builddir = tmp_path / "_build"
-    good = make_in(project_copy, builddir, "html", "pdf")
+    good = make_in(project_copy, builddir, "site")
     assert good.returncode == 0, good.stderr[-3000:]
     assert (builddir / "html" / "index.html").is_file() and (builddir / "pdf" / PDF_NAME).is_file()
+    assert (builddir / "site" / "index.html").is_file()
 
     chapter = project_copy / "docs" / "part-1-foundations" / "history.md"
     original = chapter.read_text(encoding="utf-8")
@@ -111,6 +112,9 @@ def test_a_failed_build_leaves_no_stale_output(project_copy, tmp_path):
         pdf = make_in(project_copy, builddir, "pdf")
         assert pdf.returncode != 0
         assert not (builddir / "pdf" / PDF_NAME).exists()
+        site = make_in(project_copy, builddir, "site")
+        assert site.returncode != 0
+        assert not (builddir / "site").exists() and not (builddir / ".site.tmp").exists()
     finally:
         chapter.write_text(original, encoding="utf-8")
 
