@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import filecmp
+import re
 import xml.etree.ElementTree as ET
 from urllib.parse import urlsplit
 
@@ -89,3 +90,18 @@ def test_publishing_configs_pin_actions_and_build_the_site():
     assert "permissions: {}" in workflow and "make all" in workflow and "path: _build/site" in workflow
     readthedocs = (PROJECT / ".readthedocs.yaml").read_text(encoding="utf-8")
     assert "make site" in readthedocs and "$READTHEDOCS_OUTPUT/pdf" in readthedocs
+
+
+THIRD_PARTY = re.compile(
+    r"googleapis|gstatic|jsdelivr|unpkg|cdnjs|cdn\.|googletagmanager|google-analytics|mathjax|katex\.min|url\(\s*['\"]?(https?:)?//"
+)
+
+
+def test_no_published_file_names_a_font_cdn_or_analytics_host(site):
+    """Nothing could fetch from elsewhere, even unused: no CDN, web-font or analytics host in any file."""
+    offenders = []
+    for path in sorted(site.rglob("*")):
+        if path.suffix in {".html", ".css", ".js", ".svg", ".txt", ".xml"}:
+            for match in THIRD_PARTY.finditer(path.read_text(encoding="utf-8", errors="replace")):
+                offenders.append(f"{path.relative_to(site)}: {match.group(0)}")
+    assert offenders == []
