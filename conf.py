@@ -189,6 +189,10 @@ ogp_image_alt = f"{project}: {handbook_subtitle}"
 ogp_social_cards = {"enable": False}
 ogp_enable_meta_description = True
 
+if DECKS:
+    # The decks are published in /slides/: their canonical links say so.
+    html_baseurl += "slides/"
+
 # -- EPUB options -----------------------------------------------------------
 
 epub_title = project
@@ -222,6 +226,8 @@ epub_exclude_files = [
     "_static/og-card.png",
     "_static/og-card.svg",
     ".doctrees/environment.pickle",
+    # Sphinx's backup of the build info after a config change, not content.
+    ".buildinfo.bak",
 ] + [
     ".doctrees/" + doc.relative_to(ROOT / "docs").with_suffix(".doctree").as_posix()
     for doc in sorted((ROOT / "docs").rglob("*.md"))
