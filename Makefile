@@ -39,9 +39,11 @@ DECK_PDFS ?= 1
 ifeq ($(DECK_PDFS),0)
   DECKPDFOPT := -D handbook_deck_pdfs=0
   SITEDECKS  := slides
+  SITEDEPS   :=
 else
   DECKPDFOPT :=
   SITEDECKS  := slides-pdf
+  SITEDEPS   := browser-deps
 endif
 ALLOPTS  = -c . $(SPHINXOPTS) $(DRAFTOPT) $(DECKPDFOPT) $(O)
 BUILD    := $(abspath $(BUILDDIR))
@@ -67,7 +69,9 @@ html: python-deps ## Build the HTML handbook into $(BUILDDIR)/html
 	  || { rm -rf $(BUILD)/html; echo "html build failed: $(BUILDDIR)/html removed" >&2; exit 1; }
 
 pdf: python-deps tex-deps ## Build the PDF handbook into $(BUILDDIR)/pdf (PAPER=a4|letter)
-	@rm -f $(BUILD)/pdf/$(PDFNAME).pdf $(BUILD)/latex/latex/$(PDFNAME).pdf
+	@# latexmk's own PDF stays, so it can tell that nothing changed and run no pass;
+	@# a failed build removes it below.
+	@rm -f $(BUILD)/pdf/$(PDFNAME).pdf
 	$(SPHINXBUILD) -M latexpdf docs $(BUILD)/latex $(ALLOPTS) $(PAPEROPT) \
 	  || { rm -rf $(BUILD)/latex/latex/$(PDFNAME).pdf; echo "pdf build failed: no PDF written" >&2; exit 1; }
 	@mkdir -p $(BUILD)/pdf
@@ -94,7 +98,10 @@ slides-pdf: slides browser-deps ## Print each deck to PDF (slides, and a handout
 # that looks current; the new one is assembled aside and moved into place.
 site: ## Assemble the published site in $(BUILDDIR)/site (handbook, /slides/, /downloads/)
 	@rm -rf $(BUILD)/site
-	@$(MAKE) --no-print-directory html pdf epub $(SITEDECKS)
+	@$(MAKE) --no-print-directory python-deps tex-deps $(SITEDEPS)
+	@# Installed; now the outputs, the PDF first: its LaTeX passes are the
+	@# longest single job, and the others fit beside them on the second core.
+	@$(MAKE) --no-print-directory -o tex-deps -o browser-deps pdf html epub $(SITEDECKS)
 	@rm -rf $(BUILD)/.site.tmp && mkdir -p $(BUILD)/.site.tmp/slides $(BUILD)/.site.tmp/downloads
 	@cp -r $(BUILD)/html/. $(BUILD)/.site.tmp/
 	@cp -r $(BUILD)/slides/. $(BUILD)/.site.tmp/slides/
@@ -113,6 +120,10 @@ linkcheck: python-deps ## Check external links (needs the network; never part of
 
 test: deps ## Run the whole test suite (builds every output in a fresh tree)
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+# Scratch copies in $(BUILDDIR)/bench/work; BENCH_ARGS=--quick for a smoke run.
+bench: deps ## Time every build, incremental builds and scaling into $(BUILDDIR)/bench (bench.md, bench.json)
+	$(VENV)/bin/python tools/bench.py --builddir $(BUILD) --venv $(abspath $(VENV)) $(BENCH_ARGS)
 
 hooks: python-deps ## Install the pre-commit hooks (ruff, codespell, whitespace, YAML/TOML, content checks)
 	$(VENV)/bin/pre-commit install

@@ -14,7 +14,8 @@
   notes plugin), so no unused file naming a web-font or CDN host is published.
 - A fix for sphinx-revealjs re-reading every deck on every run (upstream
   issue attakei/sphinx-revealjs#74): its builder appends its static path to
-  the config, which then compares as changed.
+  the config and adds a key to ``revealjs_script_conf``, which then compare
+  as changed.
 
 This module is never loaded by the html, epub or latex builds, so its
 directives do not exist there; ``slides/`` is built only by revealjs.
@@ -94,6 +95,10 @@ def wire_handbook_inventory(app, config) -> None:
     internal = str(get_internal_static_path())
     if internal not in config.revealjs_static_path:
         config.revealjs_static_path = [*config.revealjs_static_path, internal]
+    # It also adds this key to revealjs_script_conf in place at builder init,
+    # which made the config compare as changed on every run too.
+    if isinstance(config.revealjs_script_conf, dict):
+        config.revealjs_script_conf.setdefault("scrollActivationWidth", None)
 
 
 def drop_duplicate_static_path(app) -> None:
