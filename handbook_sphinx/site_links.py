@@ -52,7 +52,7 @@ class ResolveSiteDownloads(SphinxPostTransform):
         placeholders = list(self.document.findall(site_downloads))
         if not placeholders:
             return
-        builder = self.app.builder
+        builder = self.env._app.builder  # as Sphinx's own post-transforms reach it (9.x)
         if builder.format != "html" or builder.name.startswith("epub") or builder.name == "singlehtml":
             for node in placeholders:
                 node.parent.remove(node)

@@ -50,15 +50,20 @@ class _SiteHandler(_QuietHandler):
             self.wfile.write(body)
 
 
-@pytest.fixture(scope="session")
-def served(handbook):
-    """The build folder over plain local HTTP, as a reader's static server would serve it."""
-    handler = functools.partial(_QuietHandler, directory=str(handbook.builddir))
+def _serve(directory: Path, handler_class):
+    """Serve ``directory`` on a free local port until the generator is closed; yields the base URL."""
+    handler = functools.partial(handler_class, directory=str(directory))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}"
     server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def served(handbook):
+    """The build folder over plain local HTTP, as a reader's static server would serve it."""
+    yield from _serve(handbook.builddir, _QuietHandler)
 
 
 @pytest.fixture(scope="session")
@@ -66,12 +71,7 @@ def served_site(handbook):
     """`make site`'s output over plain local HTTP, rooted at the site as its host serves it."""
     if not (handbook.site / "index.html").is_file():
         pytest.fail(f"no site in {handbook.site}: `make site` did not run", pytrace=False)
-    handler = functools.partial(_SiteHandler, directory=str(handbook.site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
+    yield from _serve(handbook.site, _SiteHandler)
 
 
 @pytest.fixture(scope="session")
