@@ -25,6 +25,13 @@ SHARED_FEATURES = (
 )
 
 
+def truthy(value) -> bool:
+    """A yes/no config value as the author gave it: ``-D name=0`` arrives as the string "0"."""
+    if isinstance(value, str):
+        return value.strip().lower() not in {"", "0", "false", "no", "off"}
+    return bool(value)
+
+
 def setup(app: Sphinx) -> dict:
     # Shown on every output: the site footer, the PDF title page, each deck.
     for name in (

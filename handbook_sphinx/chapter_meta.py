@@ -30,6 +30,8 @@ from pathlib import Path
 from docutils import nodes
 from sphinx.util import logging
 
+from handbook_sphinx import truthy
+
 logger = logging.getLogger(__name__)
 
 DATE_FIELDS = {"reviewed": "review date", "evidence-cutoff": "evidence cut-off"}
@@ -79,7 +81,7 @@ def _raw_field(source: Path, field: str) -> str | None:
     return _front_matter_field(source, field)[1]
 
 
-def _parse_date(value) -> dt.date | None:
+def parse_date(value) -> dt.date | None:
     if isinstance(value, dt.date):
         return value
     if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
@@ -117,7 +119,7 @@ def check_dates(app, doctree: nodes.document) -> None:
                 subtype="front-matter",
             )
             continue
-        parsed = _parse_date(value)
+        parsed = parse_date(value)
         if parsed is None:
             logger.warning(
                 "front matter %r is %r, which is not a date: write the %s as YYYY-MM-DD",
@@ -153,7 +155,7 @@ def check_dates(app, doctree: nodes.document) -> None:
             subtype="front-matter",
         )
     age = months_between(reviewed, today)
-    if age > config.handbook_review_max_months and not _truthy(config.handbook_allow_stale_reviews):
+    if age > config.handbook_review_max_months and not truthy(config.handbook_allow_stale_reviews):
         logger.warning(
             "chapter review is %d months old (last reviewed %s; the limit is %d months): review the "
             "chapter and update 'reviewed', or build a local draft with DRAFT=1",
@@ -189,10 +191,3 @@ def setup(app) -> dict:
     app.add_config_value("handbook_allow_stale_reviews", False, "env", types=frozenset({bool, int, str}))
     app.connect("doctree-read", check_dates)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
-
-
-def _truthy(value) -> bool:
-    """``-D handbook_allow_stale_reviews=0`` arrives as the string "0"."""
-    if isinstance(value, str):
-        return value.strip().lower() not in {"", "0", "false", "no", "off"}
-    return bool(value)

@@ -42,6 +42,8 @@ import re
 from typing import Any
 from urllib.parse import urlsplit
 
+from handbook_sphinx import truthy
+
 # The page the template is rendered for: no toctree lists it, so nothing in
 # the stock output is marked current. Never a real document (see _template).
 TEMPLATE_PAGE = "_handbook_navigation_template"
@@ -133,7 +135,7 @@ def _template(app, options: dict[str, Any], show_nav_level: int) -> SidebarTempl
     """Render the stock navigation once, for a page in no toctree, and cut it into a template."""
     builder, env = app.builder, app.env
     if (
-        _truthy(options.get("collapse", False))
+        truthy(options.get("collapse", False))
         or int(show_nav_level) < 1
         or TEMPLATE_PAGE in env.all_docs
         or any("tocdepth" in env.metadata.get(doc, {}) for doc in env.all_docs)
@@ -212,12 +214,6 @@ def _cut(soup, link_to_document: dict[str, str]) -> SidebarTemplate | None:
     if len(order) != len(slots) or any("\x00" in piece for piece in pieces):
         return None
     return SidebarTemplate(pieces=pieces, slots=order, elements=elements, links=links)
-
-
-def _truthy(value) -> bool:
-    if isinstance(value, str):
-        return value.strip().lower() not in {"", "0", "false", "no", "off"}
-    return bool(value)
 
 
 def _builders_own_toctree(helper) -> bool:

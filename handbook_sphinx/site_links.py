@@ -22,6 +22,8 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.docutils import SphinxDirective
 from sphinx.util.osutil import relative_uri
 
+from handbook_sphinx import truthy
+
 
 class site_downloads(nodes.General, nodes.Element):
     """Placeholder, replaced at write time by the links (html) or by nothing."""
@@ -68,7 +70,7 @@ class ResolveSiteDownloads(SphinxPostTransform):
 
         config = self.config
         decks = nodes.bullet_list(classes=["site-decks"])
-        with_pdfs = str(config.handbook_deck_pdfs).strip().lower() not in {"0", "false", "no", "off", ""}
+        with_pdfs = truthy(config.handbook_deck_pdfs)
         for name, title in config.handbook_decks:
             parts: list[nodes.Node] = [nodes.strong("", "", ref(title, f"slides/{name}.html"))]
             if with_pdfs:

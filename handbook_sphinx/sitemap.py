@@ -13,24 +13,16 @@ date is not. The search, index and 404 pages are left out.
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from xml.sax.saxutils import escape
 
 from sphinx.util import logging
 
+from handbook_sphinx.chapter_meta import parse_date
+
 logger = logging.getLogger(__name__)
 
 LEFT_OUT = {"search", "genindex", "404"}
-
-
-def _lastmod(value) -> str | None:
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    try:
-        return dt.date.fromisoformat(str(value)).isoformat()
-    except ValueError:
-        return None
 
 
 def write_sitemap(app, exception) -> None:
@@ -45,8 +37,8 @@ def write_sitemap(app, exception) -> None:
     for docname in sorted(app.env.found_docs):
         if docname in LEFT_OUT:
             continue
-        reviewed = app.env.metadata.get(docname, {}).get("reviewed")
-        entries.append((base + app.builder.get_target_uri(docname), _lastmod(reviewed)))
+        reviewed = parse_date(app.env.metadata.get(docname, {}).get("reviewed"))
+        entries.append((base + app.builder.get_target_uri(docname), reviewed.isoformat() if reviewed else None))
     for name, _title in app.config.handbook_decks:
         entries.append((f"{base}slides/{name}.html", None))
     lines = ['<?xml version="1.0" encoding="UTF-8"?>', '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']

@@ -216,14 +216,20 @@ def test_every_internal_link_in_the_site_resolves(handbook):
 # -- Offline and private ------------------------------------------------------
 
 
+def watched_page(browser, base: str, name: str):
+    """A fresh context and page whose problems (foreign or failed requests, errors) land in one visit."""
+    context = browser.new_context()
+    recorder = Recorder(context, base)
+    page = context.new_page()
+    recorder.watch(page)
+    recorder.current = visit = Visit(name)
+    return context, page, visit
+
+
 @browser_test
 def test_the_recorder_catches_requests_that_leave_the_site(browser, served_site):
     """The interception the tours rely on: a foreign request is aborted and recorded, so is a missing local file."""
-    context = browser.new_context()
-    recorder = Recorder(context, served_site)
-    page = context.new_page()
-    recorder.watch(page)
-    recorder.current = visit = Visit("index.html")
+    context, page, visit = watched_page(browser, served_site, "index.html")
     page.goto(f"{served_site}/index.html")
     loaded = page.evaluate(
         """() => new Promise(done => {
@@ -279,12 +285,8 @@ def test_dark_mode_is_dark_and_light_mode_is_light(light_tour, dark_tour):
 @browser_test
 def test_a_missing_page_at_any_depth_gets_a_working_404_page(browser, served_site, handbook):
     """A host serves 404.html for any missing path: its root-relative assets and links must work from any depth."""
-    context = browser.new_context()
-    recorder = Recorder(context, served_site)
-    page = context.new_page()
-    recorder.watch(page)
     missing = f"{served_site}/part-2-clinical-use/no/such/page.html"
-    recorder.current = visit = Visit(missing)
+    context, page, visit = watched_page(browser, served_site, missing)
     response = page.goto(missing)
     page.wait_for_load_state("networkidle")
     stylesheets = page.evaluate("() => [...document.styleSheets].filter(s => s.cssRules.length).length")
@@ -307,11 +309,7 @@ def test_a_missing_page_at_any_depth_gets_a_working_404_page(browser, served_sit
 
 @browser_test
 def test_search_finds_pages_offline(browser, served_site, handbook):
-    context = browser.new_context()
-    recorder = Recorder(context, served_site)
-    page = context.new_page()
-    recorder.watch(page)
-    recorder.current = visit = Visit("search.html")
+    context, page, visit = watched_page(browser, served_site, "search.html")
     page.goto(f"{served_site}/search.html?q={SEARCH_WORD}")
     page.wait_for_selector("#search-results ul.search li a", timeout=15000)
     # Each result fetches its page for a summary; wait until they are all in.

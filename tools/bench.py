@@ -208,16 +208,23 @@ def documents_read(sample: Sample) -> dict[str, list[str]]:
 # -- Scratch copies -------------------------------------------------------------
 
 
-def copy_project(destination: Path) -> Path:
-    """A scratch copy of everything a build reads; file times are kept, so make sees the venv as current."""
+def fresh_copy(source: Path, destination: Path, directories) -> None:
+    """``destination`` emptied, then the project's top files and ``directories`` copied from ``source``.
+
+    File times are kept, so make sees the venv as current."""
     if destination.exists():
         shutil.rmtree(destination)
     destination.mkdir(parents=True)
     ignore = shutil.ignore_patterns("__pycache__", "*.pyc", "_build", ".*")
     for name in PROJECT_FILES:
-        shutil.copy2(ROOT / name, destination / name)
-    for name in PROJECT_DIRS:
-        shutil.copytree(ROOT / name, destination / name, ignore=ignore)
+        shutil.copy2(source / name, destination / name)
+    for name in directories:
+        shutil.copytree(source / name, destination / name, ignore=ignore)
+
+
+def copy_project(destination: Path) -> Path:
+    """A scratch copy of everything a build reads."""
+    fresh_copy(ROOT, destination, PROJECT_DIRS)
     for name in OPTIONAL_FILES:
         if (ROOT / name).exists():
             shutil.copy2(ROOT / name, destination / name)
@@ -343,14 +350,7 @@ def make_synthetic_handbook(source: Path, destination: Path, chapters: int) -> P
     round, or the first copy, and become plain text when that chapter is
     not in the book, so the synthetic book builds without a warning.
     """
-    if destination.exists():
-        shutil.rmtree(destination)
-    destination.mkdir(parents=True)
-    ignore = shutil.ignore_patterns("__pycache__", "*.pyc", "_build", ".*")
-    for name in PROJECT_FILES:
-        shutil.copy2(source / name, destination / name)
-    for name in ("data", "theme", "handbook_sphinx", "tools"):
-        shutil.copytree(source / name, destination / name, ignore=ignore)
+    fresh_copy(source, destination, ("data", "theme", "handbook_sphinx", "tools"))
     with (destination / "conf.py").open("a", encoding="utf-8") as conf:
         conf.write(BENCH_CONF)
     (destination / "slides").mkdir()
