@@ -41,6 +41,7 @@ FIELDS = {
     "design": str,
     "population": str,
     "comparator": str,
+    "measure": str,
     "outcome": str,
     "ketamine_rate": float,
     "comparator_rate": float,
@@ -48,6 +49,10 @@ FIELDS = {
     "note": str,
 }
 RATES = ("ketamine_rate", "comparator_rate")
+# What a pair of rates counts. For relapse, LOWER is better; the figure groups
+# results by measure and says so, so rows of different kinds never line up as
+# one league table.
+MEASURES = ("response", "remission", "relapse")
 
 
 @dataclass(frozen=True)
@@ -59,6 +64,7 @@ class Trial:
     design: str
     population: str
     comparator: str
+    measure: str
     outcome: str
     ketamine_rate: float
     comparator_rate: float
@@ -113,6 +119,15 @@ def load_trials(path: Path, known_keys: set[str] | None) -> tuple[list[Trial], l
             if kind is str:
                 if not isinstance(value, str) or (field != "note" and not value.strip()):
                     errors.append(EvidenceError(where, f"trial result {row_name!r}: {field!r} must be text"))
+                    ok = False
+                    continue
+                if field == "measure" and value not in MEASURES:
+                    errors.append(
+                        EvidenceError(
+                            where,
+                            f"trial result {row_name!r}: 'measure' must be one of {', '.join(MEASURES)}, not {value!r}",
+                        )
+                    )
                     ok = False
                     continue
             elif kind is int:

@@ -59,9 +59,9 @@ EXPECTED = {
     "bad-evidence": [
         "data/trials.yaml:2: WARNING: evidence data: trial result 'alpha2010-response' has no 'n' field "
         "[handbook.evidence-data]",
-        "data/trials.yaml:21: WARNING: evidence data: trial result 'beta2023-remission': 'ketamine_rate' must be a "
+        "data/trials.yaml:23: WARNING: evidence data: trial result 'beta2023-remission': 'ketamine_rate' must be a "
         "number (a percentage), not 'sixty' [handbook.evidence-data]",
-        "data/trials.yaml:35: WARNING: evidence data: trial result 'gamma2019-relapse': citation key 'gamma2019' is "
+        "data/trials.yaml:38: WARNING: evidence data: trial result 'gamma2019-relapse': citation key 'gamma2019' is "
         "not in the bibliography [handbook.evidence-data]",
         "snippets/evidence/table.md:1: WARNING: the evidence table is not drawn because the evidence data file has "
         "errors [handbook.evidence-data]",
@@ -88,7 +88,7 @@ EXPECTED = {
     ],
     # ... a field left empty ...
     "bad-evidence-blank-field": [
-        "data/trials.yaml:13: WARNING: evidence data: trial result 'alpha2010-response': 'note' must be text "
+        "data/trials.yaml:14: WARNING: evidence data: trial result 'alpha2010-response': 'note' must be text "
         "[handbook.evidence-data]",
         "snippets/evidence/table.md:1: WARNING: the evidence table is not drawn because the evidence data file has "
         "errors [handbook.evidence-data]",
@@ -173,6 +173,6 @@ def test_impossible_calendar_date_is_named_as_not_a_date(app, warnings_of):
 def test_impossible_value_in_the_data_file_is_a_warning(app, warnings_of):
     app.build()
     assert (
-        "data/trials.yaml:16: WARNING: evidence data: trial result 'beta2023-remission': 'year' must be a positive "
+        "data/trials.yaml:17: WARNING: evidence data: trial result 'beta2023-remission': 'year' must be a positive "
         "whole number, not '2023-02-30' [handbook.evidence-data]"
     ) in warnings_of(app)
