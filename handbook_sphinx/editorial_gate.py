@@ -321,18 +321,18 @@ class SourceLines:
                 self._texts[path] = ""
         return self._texts[path]
 
-    def line_of(self, pattern: re.Pattern, matched: str, path: str, near: int) -> int:
-        """The line of ``matched`` at or after line ``near`` of ``path`` (``near`` if it is not found)."""
+    def line_of(self, matched: str, path: str, near: int) -> int | None:
+        """The line of ``matched`` at or after line ``near`` of ``path``; None if the file does not hold it."""
         text = self.text(path)
-        if not text or near < 1:
-            return near
-        offset = sum(len(line) for line in text.splitlines(keepends=True)[: near - 1])
+        if not text:
+            return None
+        offset = sum(len(line) for line in text.splitlines(keepends=True)[: max(near, 1) - 1])
         exact = re.compile(r"\s+".join(re.escape(word) for word in matched.split()), re.I)
-        found = exact.search(text, offset) or pattern.search(text, offset)
-        if found:
-            return text.count("\n", 0, found.start()) + 1
-        # Text a directive generated: not in the file, so at most its last line.
-        return min(near, text.count("\n") + 1)
+        found = exact.search(text, offset) or exact.search(text)
+        return text.count("\n", 0, found.start()) + 1 if found else None
+
+    def last_line(self, path: str) -> int:
+        return self.text(path).count("\n") or 1
 
 
 _SOURCES = SourceLines()
@@ -362,13 +362,21 @@ def scan_doctree(app, doctree: nodes.document) -> None:
     if not truthy(app.config.handbook_editorial_gate):
         return
     terms = term_pattern(app.config.handbook_editorial_terms)
-    tertiary = domain_pattern(read_domains(Path(app.config.handbook_confdir) / app.config.handbook_tertiary_domains))
+    tertiary = domain_pattern(tertiary_domains(app))
+    data_text = evidence_text(app).lower()
 
-    def record(node, text, message, subtype):
+    def record(node, shown, message, subtype):
         source, line = _origin(node)
         if source is None:
             source, line = app.env.doc2path(app.env.docname), 1
-        hits.append((f"{source}:{_SOURCES.line_of(terms, text, source, line)}", message, subtype))
+        exact = _SOURCES.line_of(shown, source, line)
+        if exact is None:
+            if shown.lower() in data_text:
+                return  # from the evidence data, reported at its own line there
+            # Text a directive generated: at most the file's last line.
+            exact = min(line, _SOURCES.last_line(source))
+            message = message.replace("in text readers see", "in text generated here, which readers see")
+        hits.append((f"{source}:{exact}", message, subtype))
 
     for text in doctree.findall(nodes.Text):
         if _skipped(text):
@@ -392,20 +400,34 @@ def scan_doctree(app, doctree: nodes.document) -> None:
             )
     if tertiary is not None:
         for reference in doctree.findall(nodes.reference):
-            match = tertiary.search(reference.get("refuri", ""))
+            uri = reference.get("refuri", "")
+            match = tertiary.search(uri)
             if match:
                 domain = match["domain"].lower()
                 record(
                     reference,
-                    domain,
+                    uri,
                     f"link to {domain}, a tertiary source: cite the primary source (or a scholarly review) instead",
                     "tertiary-source",
                 )
 
 
+def evidence_path(app) -> Path:
+    return Path(app.config.handbook_confdir) / app.config.handbook_evidence_data
+
+
+def evidence_text(app) -> str:
+    path = evidence_path(app)
+    return path.read_text(encoding="utf-8") if path.is_file() else ""
+
+
+def tertiary_domains(app) -> list[str]:
+    return read_domains(Path(app.config.handbook_confdir) / app.config.handbook_tertiary_domains)
+
+
 def check_evidence_data(app, terms: re.Pattern) -> None:
     """The text fields of the evidence data, which the evidence table and figure print."""
-    path = Path(app.config.handbook_confdir) / app.config.handbook_evidence_data
+    path = evidence_path(app)
     if not path.is_file():
         return
     try:
@@ -454,8 +476,15 @@ def run_gate(app, env) -> list[str]:
             continue
         for location, message, subtype in env.handbook_editorial_hits[docname]:
             _warn(message, location, subtype)
-    tertiary = domain_pattern(read_domains(Path(app.config.handbook_confdir) / app.config.handbook_tertiary_domains))
-    locations = check_bibliography(app, env, tertiary)
+    domains_file = Path(app.config.handbook_confdir) / app.config.handbook_tertiary_domains
+    if not domains_file.is_file():
+        _warn(
+            f"the list of tertiary-source domains {app.config.handbook_tertiary_domains} does not exist: "
+            "the editorial gate needs it (see handbook_tertiary_domains in conf.py)",
+            str(domains_file),
+            "tertiary-source",
+        )
+    locations = check_bibliography(app, env, domain_pattern(tertiary_domains(app)))
     if truthy(app.config.handbook_cite_every_reference):
         check_uncited(env, locations)
     check_label_clashes(env, locations)

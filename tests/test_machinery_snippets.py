@@ -56,9 +56,7 @@ def test_term_and_cite_inside_a_snippet_resolve(app, soup):
     app.build()
     chapter = _page(app, "docs/part-a/chapter")
     paragraph = next(p for p in soup(chapter).select("div.snippet p") if "first described" in p.get_text())
-    assert paragraph.get_text(" ", strip=True) == (
-        "Ketamine was first described as a dissociative anaesthetic [ 1 ] ."
-    )
+    assert paragraph.get_text(" ", strip=True) == ("Ketamine was first described as a dissociative anaesthetic [ 1 ] .")
 
     term = paragraph.select_one("a.reference.internal span.std-term").parent
     glossary_page, _, term_id = term["href"].partition("#")
