@@ -7,7 +7,9 @@ supported plugin mechanisms; it post-processes no output text:
 - the **bibliography style** ``vancouver`` (a pybtex formatting style,
   ``bibtex_default_style``): entries in order of first citation, labelled
   1, 2, 3 …, each written as "Surname AB, Surname CD, et al. Title. Journal.
-  Year;Volume(Issue):Pages. https://doi.org/…". At most six authors are
+  Year;Volume(Issue):Pages. https://doi.org/…" (an article published
+  online before its issue has ``epub``, printed "Epub 2025 Oct 22."). At
+  most six authors are
   named; a seventh, or ``and others`` in the BibTeX, prints "et al.".
 - the **citation style** ``vancouver`` (a sphinxcontrib-bibtex referencing
   style, ``bibtex_reference_style``): ``{cite:p}`` prints "[1]", several
@@ -207,11 +209,14 @@ class VancouverStyle(BaseStyle):
             if entry.fields.get(name):
                 source = Text(source, ":", pages(entry.fields[name]))
                 break
+        # Published online, not yet in an issue: "Epub 2025 Oct 22." (NLM).
+        online = Text("Epub ", self._field(entry, "epub"), ".") if entry.fields.get("epub") else Text()
         return [
             self._who(entry),
             self._title(entry),
             self._field(entry, "journal").add_period(),
             source.add_period(),
+            online,
             self._note(entry),
             *self._identifier(entry),
         ]

@@ -10,11 +10,13 @@ subtype                        what
 =============================  ==================================================
 ``reference-incomplete``       a BibTeX entry lacks a field its type needs (an
                                article: author, title, journal, year, volume,
-                               pages or article number, DOI or PMID; a label or
-                               other document: author or holder, title, year,
-                               version or how it was published, URL), its year
-                               is not a year, or it names fewer than six authors
-                               before ``and others``
+                               pages or article number, DOI or PMID, where
+                               ``epub`` (published online before its issue)
+                               stands for volume and pages; a label or other
+                               document: author or holder, title, year, version
+                               or how it was published, URL), its year is not a
+                               year, or it names fewer than six authors before
+                               ``and others``
 ``reference-placeholder``      a placeholder for an author ("[Authors not
                                recorded]", ``others`` alone) or a title in
                                square brackets (a description, not the title)
@@ -113,6 +115,9 @@ REQUIRED: dict[str, tuple[tuple[str, ...], ...]] = {
         ("url", "doi"),
     ),
 }
+# An article published online before its issue (``epub = {2025 Oct 22}``)
+# has no volume or pages yet.
+ONLINE_FIRST_WAIVES = (("volume",), ("pages", "eid"))
 REQUIRED["inbook"] = REQUIRED["incollection"]
 REQUIRED["report"] = REQUIRED["techreport"]
 FIELD_NAMES = {"eid": "article number ('eid')", "pmid": "PMID"}
@@ -185,6 +190,8 @@ def check_entry(key: str, entry, where: BibLocation, tertiary: re.Pattern | None
     persons = {role.lower(): people for role, people in entry.persons.items()}
     present = set(fields) | {role for role, people in persons.items() if people}
     for choice in REQUIRED.get(kind, REQUIRED["misc"]):
+        if kind == "article" and "epub" in fields and choice in ONLINE_FIRST_WAIVES:
+            continue  # published online before its issue: no volume or pages yet
         if not present & set(choice):
             wanted = " nor ".join(repr(FIELD_NAMES.get(name, name)) for name in choice)
             what = f"has no {wanted}" if len(choice) == 1 else f"has neither {wanted}"
