@@ -73,12 +73,16 @@ numfig_format = {"figure": "Figure %s", "table": "Table %s", "code-block": "List
 # Chapters, not whole parts, restart figure and table numbers in the PDF.
 numfig_secnum_depth = 1
 
-# Citations: one BibTeX file for the whole project, author–year in the text,
-# because clinicians expect (Author, year) and numbers break when decks
-# cite a subset.
+# Citations: one BibTeX file for the whole project, numbered in Vancouver
+# style as clinical texts are: "[1, 4–6]" in the text, and a reference list
+# in order of first citation ("Surname AB, … et al. Title. Journal.
+# Year;Vol(Issue):Pages."). Both styles are defined and registered by
+# handbook_sphinx.citations. The handbook has one list, in the References
+# chapter; each deck has its own references slide and numbers its own
+# sources from 1 in the order it first cites them.
 bibtex_bibfiles = ["data/references.bib"]
-bibtex_reference_style = "author_year"
-bibtex_default_style = "plain"
+bibtex_reference_style = "vancouver"
+bibtex_default_style = "vancouver"
 
 # -- MyST options ------------------------------------------------------------
 
@@ -108,6 +112,14 @@ handbook_require_review_dates = not DECKS
 handbook_review_max_months = 18
 handbook_allow_stale_reviews = False
 handbook_evidence_data = "data/trials.yaml"
+# The editorial gate (handbook_sphinx.editorial_gate) fails the build on what
+# must never be published: incomplete or placeholder references, editorial
+# notes, tertiary sources, production language in reader-facing text. Always
+# on; -D handbook_editorial_gate=0 only for a local look at a draft.
+handbook_editorial_gate = True
+handbook_tertiary_domains = "data/tertiary-domains.txt"
+# Every entry is cited somewhere in the handbook; a deck cites a subset.
+handbook_cite_every_reference = not DECKS
 
 # -- HTML options -----------------------------------------------------------
 

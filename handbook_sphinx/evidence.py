@@ -234,7 +234,7 @@ class EvidenceTableDirective(_EvidenceDirective):
             return []
         header = ["Trial", "n", "Design and population", "Comparator", "Outcome", "Active arm", "Comparator arm"]
         lines = [
-            "```{list-table} Key trial results from the evidence data file. Rates are for each trial's own population, scale and time point; do not compare them across rows.",
+            "```{list-table} Key trial results. Rates are for each trial's own population, scale and time point; do not compare them across rows.",
             ":name: evidence-table",
             ":header-rows: 1",
             ":class: evidence-table",
@@ -289,7 +289,7 @@ class EvidenceFigureDirective(_EvidenceDirective):
                 ":class: evidence-figure",
                 ":width: 100%",
                 "",
-                "Active-arm and comparator rates in key trials, drawn from the evidence data file. "
+                "Active-arm and comparator rates in key trials. "
                 f"Each pair comes from one trial with its own outcome and time point {{cite:p}}`{cites}`.",
                 "```",
             ]

@@ -8,7 +8,7 @@ pytestmark = pytest.mark.usefixtures("machinery_env")
 
 ROWS = [
     [
-        "Alpha 2010 [Alpha, 2010]",
+        "Alpha 2010 [1]",
         "18",
         "Crossover RCT; Bipolar depression",
         "Placebo",
@@ -17,7 +17,7 @@ ROWS = [
         "6 %",
     ],
     [
-        "Beta 2023 [Beta, 2023]",
+        "Beta 2023 [2]",
         "403",
         "Open-label RCT; Treatment-resistant depression",
         "ECT",

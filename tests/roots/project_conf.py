@@ -46,6 +46,8 @@ def project_conf(root_conf: str, tags) -> dict:
     # The root's own snippets/, data/ and bibliography.
     settings["handbook_confdir"] = str(root)
     settings["bibtex_bibfiles"] = ["data/references.bib"]
+    # The editorial gate's list of tertiary sites is the project's, not data.
+    settings["handbook_tertiary_domains"] = str(PROJECT / settings["handbook_tertiary_domains"])
     # One source folder holds both trees; each build reads its own.
     settings["root_doc"] = "slides/index" if decks else "docs/index"
     settings["exclude_patterns"] = [*settings["exclude_patterns"], "snippets", "data", "docs" if decks else "slides"]
