@@ -172,8 +172,22 @@ def _value_labels(result: Result) -> tuple[str, str]:
     return _pct(result.ketamine_rate), f"{_pct(result.comparator_rate)} ({_comparator_name(result.comparator)})"
 
 
+def _unbreakable(words: list[str]) -> list[str]:
+    """Words joined where a line must not break: "week 8", "day 3", "24 h", "180 mg"."""
+    joined: list[str] = []
+    for word in words:
+        unit = word.strip("()[],.;:")
+        if joined and (word[:1].isdigit() or (joined[-1][-1:].isdigit() and len(unit) <= 3 and unit.isalpha())):
+            joined[-1] = f"{joined[-1]} {word}"
+        else:
+            joined.append(word)
+    return joined
+
+
 def _label_words(result: Result) -> list[tuple[str, bool]]:
-    return [(word, True) for word in result.trial.split()] + [(word, False) for word in result.outcome.split()]
+    return [(word, True) for word in _unbreakable(result.trial.split())] + [
+        (word, False) for word in _unbreakable(result.outcome.split())
+    ]
 
 
 @dataclass
