@@ -37,6 +37,7 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 from handbook_sphinx import evidence_chart
+from handbook_sphinx.evidence_chart import lower_first, percent
 from handbook_sphinx.phone_layout import image_variants
 
 logger = logging.getLogger(__name__)
@@ -227,10 +228,6 @@ class _EvidenceDirective(SphinxDirective):
     what = "evidence output"
 
 
-def _pct(value: float) -> str:
-    return f"{value:.0f} %" if value == int(value) else f"{value:.1f} %"
-
-
 class EvidenceTableDirective(_EvidenceDirective):
     """A table of every trial result, in file order."""
 
@@ -260,8 +257,8 @@ class EvidenceTableDirective(_EvidenceDirective):
                 f"{t.design}; {t.population}",
                 t.comparator,
                 t.outcome + (f" ({t.note})" if t.note else ""),
-                _pct(t.ketamine_rate),
-                _pct(t.comparator_rate),
+                percent(t.ketamine_rate),
+                percent(t.comparator_rate),
             ]
             lines.append("* - " + "\n  - ".join(cell.replace("\n", " ") for cell in cells))
         lines.append("```")
@@ -336,8 +333,8 @@ def chart_description(trials: list[Trial]) -> str:
         rows = [t for t in trials if t.measure == measure]
         if rows:
             listed = "; ".join(
-                f"{t.trial}, {_lower_first(t.outcome)}: {_pct(t.ketamine_rate)} versus "
-                f"{_pct(t.comparator_rate)} with {_lower_first(t.comparator)}"
+                f"{t.trial}, {lower_first(t.outcome)}: {percent(t.ketamine_rate)} versus "
+                f"{percent(t.comparator_rate)} with {lower_first(t.comparator)}"
                 for t in rows
             )
             groups.append(f"{title} ({direction}): {listed}.")
@@ -345,11 +342,6 @@ def chart_description(trials: list[Trial]) -> str:
         "Bar charts of response, remission or relapse rates in key trials, one panel per outcome, "
         "active arm versus comparator. " + " ".join(groups)
     )
-
-
-def _lower_first(text: str) -> str:
-    """Lower-case the first letter of a word that is capitalised only for the sentence ("Response", not "ECT")."""
-    return text[0].lower() + text[1:] if text[:1].isupper() and text[1:2].islower() else text
 
 
 def setup(app) -> dict:

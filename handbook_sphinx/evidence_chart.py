@@ -159,17 +159,18 @@ def _line_of_words(x: float, y: float, size: float, words: list[tuple[str, bool]
     return f'<text x="{_n(x)}" y="{_n(y)}" font-size="{_n(size)}">{spans}</text>'
 
 
-def _pct(value: float) -> str:
+def percent(value: float) -> str:
+    """A rate as the table, the chart and its alt text print it: "71 %", "55.4 %"."""
     return f"{value:.0f} %" if value == int(value) else f"{value:.1f} %"
 
 
-def _comparator_name(name: str) -> str:
-    """'Placebo spray' → 'placebo spray'; acronyms ('ECT') and names with capitals inside stay."""
-    return name[0].lower() + name[1:] if name[:2].istitle() and name[1:2].islower() else name
+def lower_first(text: str) -> str:
+    """Lower-case a first letter that is capital only for the sentence: "Placebo spray" → "placebo spray", "ECT" stays."""
+    return text[0].lower() + text[1:] if text[:1].isupper() and text[1:2].islower() else text
 
 
 def _value_labels(result: Result) -> tuple[str, str]:
-    return _pct(result.ketamine_rate), f"{_pct(result.comparator_rate)} ({_comparator_name(result.comparator)})"
+    return percent(result.ketamine_rate), f"{percent(result.comparator_rate)} ({lower_first(result.comparator)})"
 
 
 def _unbreakable(words: list[str]) -> list[str]:

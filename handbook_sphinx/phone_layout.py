@@ -18,8 +18,8 @@ module adds the three things CSS cannot know from the HTML alone.
   latex, epub, any other    a standard image of the print layout
   ========================  ===================================================
 
-  so no builder but html ever meets the node; the visitors for latex, epub,
-  revealjs and text render the same images as a safety net.
+  so no builder but html ever meets the node; the latex and text visitors
+  render the print image as a safety net.
 
 - **Column headers on the cells of record tables.** A table with the class
   ``record-table`` (one record a row, e.g. a trial) becomes a stack of cards
@@ -318,11 +318,11 @@ def adapt_page(app, pagename: str, templatename: str, context: dict, doctree) ->
 
 
 def setup(app) -> dict:
+    # Visitors by output format: the epub and revealjs builders use the html ones (registering them by their
+    # own names would hide every other node's html visitor from them). No builder but html meets the node.
     app.add_node(
         image_variants,
         html=(visit_image_variants_html, None),
-        epub=(_fallback("print"), None),
-        revealjs=(_fallback("wide"), None),
         latex=(_fallback("print"), None),
         text=(_fallback("print"), None),
     )
