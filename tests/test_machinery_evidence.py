@@ -43,7 +43,7 @@ ROWS = [
         "41.2 %",
     ],
     [
-        "Gamma 2019 [Gamma, 2019]",
+        "Gamma 2019 [3]",
         "120",
         "Randomised withdrawal RCT; Stable remitters",
         "Placebo spray",
