@@ -85,3 +85,38 @@ def test_figure_is_epub_safe_and_legible_in_print(figure):
     words = " ".join(t.text or "" for t in root.iter(f"{ns}text"))
     shouting = re.findall(r"\b[A-Z]{5,}\b", words)
     assert shouting == [], f"{figure.name}: all-caps words {shouting}; use sentence case"
+
+
+# -- One pharmacokinetic table for the handbook ----------------------------------
+# Pharmacology (Part I) and Routes (Part II) once kept two bioavailability tables
+# that drifted apart. The pharmacology snippet is now the one table; Routes refers
+# to it, and the oral range quoted in prose matches it.
+PK_TABLE = PROJECT / "snippets" / "pharmacology" / "routes-pk-table.md"
+ROUTES = PROJECT / "docs" / "part-2-clinical-use" / "routes.md"
+
+
+def test_bioavailability_is_tabulated_once():
+    tables = [
+        str(path.relative_to(PROJECT))
+        for path in sorted((PROJECT / "snippets").rglob("*.md"))
+        if "{list-table}" in (text := path.read_text(encoding="utf-8")) and re.search(r"^\s*- Bioavailability\s*$", text, re.M)
+    ]
+    assert tables == [str(PK_TABLE.relative_to(PROJECT))]
+    routes = ROUTES.read_text(encoding="utf-8")
+    assert "{numref}`pharmacology-routes-pk-table`" in routes, "Routes must point readers to the one table"
+
+
+def test_oral_bioavailability_range_matches_the_table():
+    table = PK_TABLE.read_text(encoding="utf-8")
+    oral = re.search(r"\* - Oral\n\s+- ≈(\d+–\d+)%", table)
+    assert oral, "the table has no oral row with a range"
+    for path in (ROUTES, PROJECT / "snippets" / "routes" / "oral-numbers.md", PROJECT / "docs" / "part-1-foundations" / "pharmacology.md"):
+        text = path.read_text(encoding="utf-8")
+        assert f"about {oral[1]}%" in text, f"{path.relative_to(PROJECT)} does not quote the table's oral range {oral[1]}%"
+
+
+def test_time_course_of_benefit_cites_primary_trials():
+    """The 24-hour peak and fading are cited to trials and a meta-analysis, not to an introduction."""
+    for name in ("pharmacology.md", "mechanisms.md"):
+        text = (PROJECT / "docs" / "part-1-foundations" / name).read_text(encoding="utf-8")
+        assert "shiroma2020" not in cited_keys(text), f"{name} cites shiroma2020 for the time course"
