@@ -42,8 +42,8 @@ from urllib.parse import urljoin
 from docutils import nodes
 from sphinx import addnodes
 from sphinx.ext.intersphinx import InventoryAdapter
-from sphinx.util import logging
 from sphinx.transforms.post_transforms import SphinxPostTransform
+from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 from handbook_sphinx.qr_codes import qr_image
