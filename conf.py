@@ -58,7 +58,8 @@ extensions = [
     "handbook_sphinx",
 ]
 if DECKS:
-    extensions += ["sphinx_revealjs", "handbook_sphinx.decks"]
+    # The revealjs builder (HTML decks) and the pptx builder (PowerPoint).
+    extensions += ["sphinx_revealjs", "handbook_sphinx.decks", "handbook_sphinx.pptx"]
 else:
     # The site's page-not-found page and social-card tags; both only act
     # on the HTML builder (the 404 page is skipped for EPUB).
