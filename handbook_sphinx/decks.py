@@ -103,8 +103,9 @@ class DeckReferencesDirective(SphinxDirective):
                 subtype="decks",
             )
             return []
-        # The inventory's URI is relative to a deck on the site (handbook_html_base).
-        relative = item.uri
+        # The inventory's URI is relative to a deck at the top of slides/ on
+        # the site (handbook_html_base); intersphinx adds the same for depth.
+        relative = "../" * self.env.docname.count("/") + item.uri
         absolute = urljoin(f"{config.html_baseurl}{self.env.docname}.html", relative)
         block = nodes.container(classes=["deck-references"])
         para = nodes.paragraph()

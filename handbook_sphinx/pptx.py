@@ -328,7 +328,7 @@ class SlideReader:
             # Rendered once at its own size to learn its shape, then at print resolution.
             probe = cairosvg.svg2png(url=str(path))
             width, height = _png_size(probe)
-            target = int(13.333 * PRINT_DPI)
+            target = round(13.333 * PRINT_DPI)  # the slide's width at print resolution
             png = cairosvg.svg2png(url=str(path), output_width=target, output_height=round(target * height / width))
         else:
             png = path.read_bytes()
@@ -397,9 +397,7 @@ def _colour(rgb: str):
 
 
 def _fill_text_frame(frame, paras: list[Para]) -> None:
-    from pptx.enum.lang import MSO_LANGUAGE_ID
     from pptx.oxml.ns import qn
-    from pptx.util import Pt
 
     frame.word_wrap = True
     first = True
@@ -421,19 +419,30 @@ def _fill_text_frame(frame, paras: list[Para]) -> None:
             ppr.set("marL", str(int(para.level * 0.3 * EMU_PER_INCH)))
             ppr.append(ppr.makeelement(qn("a:buNone"), {}))
         for run_data in para.runs:
-            run = paragraph.add_run()
-            run.text = run_data.text
-            font = run.font
-            font.size = Pt(para.size)
-            font.language_id = MSO_LANGUAGE_ID.ENGLISH_UK
-            if run_data.bold or para.bold:
-                font.bold = True
-            if run_data.italic:
-                font.italic = True
-            if para.colour:
-                font.color.rgb = _colour(para.colour)
-            if run_data.link:
-                run.hyperlink.address = run_data.link
+            for index, piece in enumerate(run_data.text.split("\v")):
+                if index:
+                    paragraph.add_line_break()
+                if piece:
+                    _add_run(paragraph, piece, run_data, para)
+
+
+def _add_run(paragraph, text: str, run_data: Run, para: Para) -> None:
+    from pptx.enum.lang import MSO_LANGUAGE_ID
+    from pptx.util import Pt
+
+    run = paragraph.add_run()
+    run.text = text
+    font = run.font
+    font.size = Pt(para.size)
+    font.language_id = MSO_LANGUAGE_ID.ENGLISH_UK
+    if run_data.bold or para.bold:
+        font.bold = True
+    if run_data.italic:
+        font.italic = True
+    if para.colour:
+        font.color.rgb = _colour(para.colour)
+    if run_data.link:
+        run.hyperlink.address = run_data.link
 
 
 def _text_box(slide, left: int, top: int, width: int, height: int, paras: list[Para]):
@@ -551,12 +560,22 @@ class SlideWriter:
         spare = max(bottom - top - sum(h for i, h in enumerate(heights) if i not in flexible), 0)
         for i in flexible:
             heights[i] = spare // len(flexible)
+        # Text after the last table or figure (a table's note, a source line)
+        # sits at the bottom of the area: the table above it may be taller
+        # in PowerPoint than estimated here.
+        visuals = [i for i, group in enumerate(groups) if isinstance(group[0], Table | Picture)]
+        tail = visuals[-1] + 1 if visuals else len(groups)
+        tail_top = bottom - sum(heights[tail:])
         cursor = top
-        for group, height in zip(groups, heights, strict=True):
+        for index, (group, height) in enumerate(zip(groups, heights, strict=True)):
+            if index == tail:
+                cursor = max(cursor, tail_top)
             first = group[0]
             if isinstance(first, Para):
                 if not used_body:
-                    body.top, body.height = cursor, height
+                    # All four: a placeholder inherits its frame, and setting one
+                    # coordinate alone writes a frame of zero width.
+                    body.left, body.top, body.width, body.height = left, cursor, width, height
                     _fill_text_frame(body.text_frame, group)
                     used_body = True
                 else:
@@ -708,6 +727,7 @@ class PptxBuilder(Builder):
         if docname not in self.decks:
             return
         target = Path(self.outdir) / f"{docname}.pptx"
+        target.parent.mkdir(parents=True, exist_ok=True)
         target.unlink(missing_ok=True)
         try:
             reader = SlideReader(self, docname)

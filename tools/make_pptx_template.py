@@ -122,6 +122,14 @@ def _font(rpr, size: int, colour: str, bold: bool = False) -> None:
     etree.SubElement(fill, f"{{{A}}}srgbClr", val=colour)
 
 
+def left_aligned(shape) -> None:
+    """The title slide's subtitle block reads from the left, like the deck's."""
+    for level in shape._element.iter(f"{{{A}}}lvl1pPr"):
+        level.set("algn", "l")
+        level.set("marL", "0")
+        level.set("indent", "0")
+
+
 def no_autofit(element) -> None:
     """Text areas keep their size and their text's size: no shrink-to-fit."""
     for body_pr in element.iter(f"{{{A}}}bodyPr"):
@@ -177,6 +185,8 @@ def build() -> Presentation:
             if key == "body":
                 key, bodies = ("body" if bodies == 0 else "body2"), bodies + 1
             place(shape, GEOMETRY[name][key])
+            if key == "subTitle":
+                left_aligned(shape)
         small_footers(layout)
         no_autofit(layout._element)
     for shape in master.placeholders:
