@@ -1,23 +1,13 @@
-"""The decks in a real browser: they load clean, navigate, carry notes and fit 1280×720."""
+"""The decks in a real browser: they load clean, navigate and carry notes (fit and legibility: test_decks_legibility.py)."""
 
 from __future__ import annotations
 
-import re
 from urllib.parse import urlparse
 
 import pytest
-from handbook_build import DECKS, PROJECT
+from handbook_build import DECKS, source_slide_count
 
 pytestmark = [pytest.mark.handbook, pytest.mark.browser]
-
-SLIDE_HEADING = re.compile(r"^#{1,2} \S", re.M)
-
-
-def source_slide_count(deck: str) -> int:
-    """Slides as the source defines them: one per # or ## heading outside code fences."""
-    text = (PROJECT / "slides" / f"{deck}.md").read_text(encoding="utf-8")
-    text = re.sub(r"^(`{3,}|:{3,}).*?^\1\s*$", "", text, flags=re.M | re.S)
-    return len(SLIDE_HEADING.findall(text))
 
 
 @pytest.fixture

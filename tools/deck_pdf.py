@@ -71,10 +71,23 @@ ABSOLUTE_LINKS_JS = """(base) => {
     }
 }"""
 
+# reveal.js hides every slide but the current one from assistive technology;
+# Chromium builds the PDF's tags and outline from that tree, so in print all
+# slides are shown to it.
+UNHIDE_SLIDES_JS = """() => {
+    for (const el of document.querySelectorAll('.reveal .slides section, .reveal .slides .pdf-page')) {
+        el.removeAttribute('aria-hidden');
+        el.removeAttribute('hidden');
+        el.removeAttribute('inert');
+    }
+}"""
+
 # What the composed documents need from a deck, read once after reveal.js
 # has laid it out.
 READ_DECK_JS = """() => {
-    const canonical = document.querySelector('link[rel=canonical]').href;
+    const link = document.querySelector('link[rel=canonical]');
+    if (!link) throw new Error('the deck has no canonical link, so its published address is unknown (html_baseurl)');
+    const canonical = link.href;
     const absolute = (a) => a ? new URL(a.getAttribute('href'), canonical).href : null;
     const slides = Reveal.getSlides().map((slide) => {
         const clone = slide.cloneNode(true);
@@ -231,6 +244,7 @@ def print_slides(browser, deck: Deck, target: Path) -> None:
         # reveal.js lays out its print pages after ready.
         page.wait_for_selector(".pdf-page", state="attached")
         page.evaluate(ABSOLUTE_LINKS_JS, deck.data["canonical"])
+        page.evaluate(UNHIDE_SLIDES_JS)
         page.wait_for_timeout(300)
         print_pdf(page, target, f"{deck.title}: {KIND_TITLES['slides']}", prefer_css_page_size=True)
     finally:
@@ -365,11 +379,13 @@ def main() -> int:
     from playwright.sync_api import sync_playwright
 
     written: list[Path] = []
+    current = None
     try:
         with sync_playwright() as playwright, tempfile.TemporaryDirectory(prefix="deck-pdf-") as work:
             browser = launch(playwright)
             try:
                 for path in found:
+                    current = path
                     deck = read_deck(browser, path)
                     targets = outputs(args.out_dir, path)
                     print_slides(browser, deck, targets["slides"])
@@ -384,7 +400,7 @@ def main() -> int:
     except Exception as error:
         for path in written:
             path.unlink(missing_ok=True)
-        print(f"deck PDFs failed, none written: {error}", file=sys.stderr)
+        print(f"{current}: deck PDFs failed, none written: {error}", file=sys.stderr)
         return 1
     return 0
 
