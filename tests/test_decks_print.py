@@ -138,7 +138,9 @@ def test_read_more_kept_and_every_link_on_the_published_site(handbook, deck):
     # The notes print each read-more URL in full, for paper (a URL may wrap at any character).
     from pypdf import PdfReader
 
-    notes = re.sub(r"\s+", "", "".join(p.extract_text() for p in PdfReader(str(pdf_path(handbook, deck, "notes"))).pages))
+    notes = re.sub(
+        r"\s+", "", "".join(p.extract_text() for p in PdfReader(str(pdf_path(handbook, deck, "notes"))).pages)
+    )
     assert [url for url in read_more if url not in notes] == []
 
 
