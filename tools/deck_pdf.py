@@ -309,6 +309,11 @@ def notes_body(deck: Deck) -> str:
     return "\n".join(pages)
 
 
+# A reference's links back to where the deck cites it: on paper they would
+# lead to the deck's web page, so the handout prints the number only.
+BACKLINK = re.compile(r'<a [^>]*role="doc-backlink"[^>]*>(.*?)</a>', re.S)
+
+
 def handout_body(deck: Deck) -> str:
     data = deck.data
     qr = ""
@@ -335,11 +340,12 @@ def handout_body(deck: Deck) -> str:
         pages.append(f'<section class="handout-page">{head if start == 0 else ""}{rows}</section>')
     references = ""
     if data["bibliography"]:
+        listing = BACKLINK.sub(r"\1", data["bibliography"])
         references = (
             '<section class="handout-references"><h2>References</h2>'
             "<p>The sources cited in this session, numbered as on the slides. "
             "The handbook lists every source it cites.</p>"
-            f'<div class="bibliography">{data["bibliography"]}</div></section>'
+            f'<div class="bibliography">{listing}</div></section>'
         )
     return "\n".join(pages) + references
 
