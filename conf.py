@@ -96,8 +96,9 @@ nitpicky = True
 # with its reason, and a test fails when that entry stops firing.
 suppress_warnings: list[str] = []
 if DECKS:
-    # Each deck ends with its own references slide, so a key cited in two
-    # decks sits in two bibliographies; sphinxcontrib-bibtex reports that as a
+    # Each deck has its own bibliography (hidden on its references slide,
+    # printed in its handout), so a key cited in two decks sits in two
+    # bibliographies; sphinxcontrib-bibtex reports that as a
     # duplicate although each deck's list is complete. Listed with its reason
     # in tests/known-warnings.txt, whose test fails once it no longer fires.
     suppress_warnings = ["bibtex.duplicate_citation", "bibtex.duplicate_label"]
