@@ -48,7 +48,7 @@ endif
 ALLOPTS  = -c . $(SPHINXOPTS) $(DRAFTOPT) $(DECKPDFOPT) $(O)
 BUILD    := $(abspath $(BUILDDIR))
 
-.PHONY: help all html pdf epub slides slides-pdf site live linkcheck test bench hooks clean deps python-deps tex-deps browser-deps epub-deps node-deps
+.PHONY: help all html pdf epub slides slides-pdf slides-pptx site live linkcheck test bench hooks clean deps python-deps tex-deps browser-deps epub-deps node-deps
 
 help: ## Show this help
 	@echo "Ketamine Therapy for Mood Disorders: build targets"
@@ -57,7 +57,7 @@ help: ## Show this help
 	@echo
 	@echo "Variables: SPHINXOPTS='$(SPHINXOPTS)' BUILDDIR=$(BUILDDIR) PAPER=$(PAPER) (a4|letter) DRAFT=$(DRAFT) DECK_PDFS=$(DECK_PDFS) O=<extra sphinx options>"
 
-all: deps ## Build every output: site, PDF, EPUB, decks and deck PDFs
+all: deps ## Build every output: site, PDF, EPUB, decks, deck PDFs and PowerPoint files
 	@$(MAKE) --no-print-directory -j$(JOBS) site
 
 # -- One sphinx-build call per output ----------------------------------------
@@ -89,11 +89,19 @@ slides: html ## Build the reveal.js training decks into $(BUILDDIR)/slides
 	  -D handbook_inventory=$(BUILD)/html/objects.inv \
 	  || { rm -rf $(BUILD)/slides; echo "slides build failed: $(BUILDDIR)/slides removed" >&2; exit 1; }
 
-slides-pdf: slides browser-deps ## Print each deck to PDF (slides, and a handout with notes)
-	$(VENV)/bin/python tools/deck_pdf.py $(BUILD)/slides $(BUILD)/slides-pdf
+# Three PDFs per deck: slides, trainer notes and participant handout (A4, or
+# Letter with PAPER=letter). The script removes them all if one fails.
+slides-pdf: slides browser-deps ## Print each deck to PDF: slides, trainer notes, participant handout
+	$(VENV)/bin/python tools/deck_pdf.py $(BUILD)/slides $(BUILD)/slides-pdf --paper $(PAPER)
 
-# The published tree: the handbook at /, the decks at /slides/, the PDF, EPUB
-# and deck PDFs at /downloads/. Links between the outputs are written for this
+# One PowerPoint file per deck, from the same sources (handbook_sphinx/pptx.py).
+slides-pptx: html ## Write each deck as a PowerPoint file into $(BUILDDIR)/slides-pptx
+	$(SPHINXBUILD) -b pptx -t decks -d $(BUILD)/doctrees/slides-pptx slides $(BUILD)/slides-pptx $(ALLOPTS) \
+	  -D handbook_inventory=$(BUILD)/html/objects.inv \
+	  || { rm -rf $(BUILD)/slides-pptx; echo "slides-pptx build failed: $(BUILDDIR)/slides-pptx removed" >&2; exit 1; }
+
+# The published tree: the handbook at /, the decks at /slides/, the PDF, EPUB,
+# deck PDFs and PowerPoint files at /downloads/. Links between the outputs are written for this
 # layout. The old site goes first, so a failed output leaves no site behind
 # that looks current; the new one is assembled aside and moved into place.
 site: ## Assemble the published site in $(BUILDDIR)/site (handbook, /slides/, /downloads/)
@@ -101,13 +109,14 @@ site: ## Assemble the published site in $(BUILDDIR)/site (handbook, /slides/, /d
 	@$(MAKE) --no-print-directory python-deps tex-deps $(SITEDEPS)
 	@# Installed; now the outputs, the PDF first: its LaTeX passes are the
 	@# longest single job, and the others fit beside them on the second core.
-	@$(MAKE) --no-print-directory -o tex-deps -o browser-deps pdf html epub $(SITEDECKS)
+	@$(MAKE) --no-print-directory -o tex-deps -o browser-deps pdf html epub $(SITEDECKS) slides-pptx
 	@rm -rf $(BUILD)/.site.tmp && mkdir -p $(BUILD)/.site.tmp/slides $(BUILD)/.site.tmp/downloads
 	@cp -r $(BUILD)/html/. $(BUILD)/.site.tmp/
 	@cp -r $(BUILD)/slides/. $(BUILD)/.site.tmp/slides/
 	@rm -rf $(BUILD)/.site.tmp/.buildinfo $(BUILD)/.site.tmp/slides/.buildinfo $(BUILD)/.site.tmp/_sources $(BUILD)/.site.tmp/slides/_sources
 	@cp $(BUILD)/pdf/$(PDFNAME).pdf $(BUILD)/epub/$(PDFNAME).epub $(BUILD)/.site.tmp/downloads/
 	@$(if $(filter slides-pdf,$(SITEDECKS)),cp $(BUILD)/slides-pdf/*.pdf $(BUILD)/.site.tmp/downloads/)
+	@cp $(BUILD)/slides-pptx/*.pptx $(BUILD)/.site.tmp/downloads/
 	@mv $(BUILD)/.site.tmp $(BUILD)/site
 	@echo "Site: $(BUILDDIR)/site (preview: python3 -m http.server -d $(BUILDDIR)/site 8000)"
 

@@ -58,7 +58,8 @@ extensions = [
     "handbook_sphinx",
 ]
 if DECKS:
-    extensions += ["sphinx_revealjs", "handbook_sphinx.decks"]
+    # The revealjs builder (HTML decks) and the pptx builder (PowerPoint).
+    extensions += ["sphinx_revealjs", "handbook_sphinx.decks", "handbook_sphinx.pptx"]
 else:
     # The site's page-not-found page and social-card tags; both only act
     # on the HTML builder (the 404 page is skipped for EPUB).
@@ -99,8 +100,9 @@ nitpicky = True
 # with its reason, and a test fails when that entry stops firing.
 suppress_warnings: list[str] = []
 if DECKS:
-    # Each deck ends with its own references slide, so a key cited in two
-    # decks sits in two bibliographies; sphinxcontrib-bibtex reports that as a
+    # Each deck has its own bibliography (hidden on its references slide,
+    # printed in its handout), so a key cited in two decks sits in two
+    # bibliographies; sphinxcontrib-bibtex reports that as a
     # duplicate although each deck's list is complete. Listed with its reason
     # in tests/known-warnings.txt, whose test fails once it no longer fires.
     suppress_warnings = ["bibtex.duplicate_citation", "bibtex.duplicate_label"]
@@ -200,6 +202,13 @@ ogp_image = "_static/og-card.png"
 ogp_image_alt = f"{project}: {handbook_subtitle}"
 ogp_social_cards = {"enable": False}
 ogp_enable_meta_description = True
+
+# The handbook's home on the published site: the decks' QR codes, and every
+# link in the deck PDFs and PowerPoint files, point there.
+handbook_site_url = html_baseurl
+# The label of the handbook's reference list, where a deck's references
+# slide points (with a QR code).
+handbook_references_label = "references"
 
 if DECKS:
     # The decks are published in /slides/: their canonical links say so.
@@ -302,9 +311,11 @@ latex_elements["preamble"] += "\n" + "\n".join(
 # -- reveal.js options --------------------------------------------------------
 
 # Each deck is its own HTML page; the white theme imports no web fonts, and
-# theme/static/deck.css sets system fonts so nothing is fetched.
+# theme/static/deck.css uses the DejaVu Sans bundled in theme/deck-static, so
+# nothing is fetched and line breaks match the tests on any computer.
 revealjs_style_theme = "white"
-revealjs_static_path = ["theme/static"]
+# theme/deck-static holds what only the decks need (the bundled font).
+revealjs_static_path = ["theme/static", "theme/deck-static"]
 revealjs_css_files = ["deck.css"]
 revealjs_script_conf = {
     "width": 1280,
@@ -316,7 +327,12 @@ revealjs_script_conf = {
     "center": False,
     "controls": True,
     "progress": True,
-    "pdfSeparateFragments": False,
+    # The slides PDF prints each fragment state on its own page, so a quiz's
+    # answer appears on the page after its question, as on screen.
+    "pdfSeparateFragments": True,
+    # A slide too tall for its page is clipped, never continued on another
+    # page: the page count stays one per slide (and fragment state).
+    "pdfMaxPagesPerSlide": 1,
     "showNotes": False,
 }
 revealjs_script_plugins = [{"name": "RevealNotes", "src": "revealjs/plugin/notes/notes.js"}]

@@ -1,14 +1,16 @@
 """``{site-downloads}``: the handbook's links to the decks and the downloads.
 
 The published site (``make site``) holds the handbook at ``/``, the decks at
-``/slides/`` and the PDF, EPUB and deck PDFs at ``/downloads/``. The directive
+``/slides/`` and the PDF, EPUB, deck PDFs and PowerPoint files at
+``/downloads/``. The directive
 lists them, with each link written relative to the page that shows it, so the
 list works under any URL prefix (a project site on GitHub Pages, Read the
 Docs, a local static server).
 
 - html: a "Training decks and downloads" rubric and two lists: each deck
-  (slides, slides PDF, handout PDF; the PDFs only while
-  ``handbook_deck_pdfs`` is true) and the handbook's PDF and EPUB.
+  (slides; its slides PDF, trainer notes PDF and participant handout PDF
+  while ``handbook_deck_pdfs`` is true; its PowerPoint file) and the
+  handbook's PDF and EPUB.
 - epub, latex: nothing. The reader already holds an edition, and a relative
   link out of the file would lead nowhere.
 - revealjs: this module is not loaded (``conf.py``); decks link back to the
@@ -72,14 +74,17 @@ class ResolveSiteDownloads(SphinxPostTransform):
         decks = nodes.bullet_list(classes=["site-decks"])
         with_pdfs = truthy(config.handbook_deck_pdfs)
         for name, title in config.handbook_decks:
-            parts: list[nodes.Node] = [nodes.strong("", "", ref(title, f"slides/{name}.html"))]
+            parts: list[nodes.Node] = [nodes.strong("", "", ref(title, f"slides/{name}.html")), nodes.Text(" — ")]
             if with_pdfs:
                 parts += [
-                    nodes.Text(" — "),
                     ref("slides (PDF)", f"downloads/{name}.pdf"),
                     nodes.Text(", "),
-                    ref("handout with notes (PDF)", f"downloads/{name}-handout.pdf"),
+                    ref("trainer notes (PDF)", f"downloads/{name}-notes.pdf"),
+                    nodes.Text(", "),
+                    ref("participant handout (PDF)", f"downloads/{name}-handout.pdf"),
+                    nodes.Text(", "),
                 ]
+            parts.append(ref("PowerPoint (PPTX)", f"downloads/{name}.pptx"))
             decks += _item(*parts)
         editions = nodes.bullet_list(classes=["site-editions"])
         editions += _item(ref("The handbook as a PDF", f"downloads/{config.handbook_pdf_name}"), nodes.Text(" (print)"))

@@ -75,6 +75,16 @@ def run_make(builddir: Path, *targets: str, extra_env: dict | None = None) -> su
     )
 
 
+SLIDE_HEADING = re.compile(r"^#{1,2} \S", re.M)
+
+
+def source_slide_count(deck: str) -> int:
+    """Slides as the source defines them: one per # or ## heading outside code fences."""
+    text = (PROJECT / "slides" / f"{deck}.md").read_text(encoding="utf-8")
+    text = re.sub(r"^(`{3,}|:{3,}).*?^\1\s*$", "", text, flags=re.M | re.S)
+    return len(SLIDE_HEADING.findall(text))
+
+
 def deck_snippets(deck: str) -> list[str]:
     return SNIPPET_USE.findall((PROJECT / "slides" / f"{deck}.md").read_text(encoding="utf-8"))
 

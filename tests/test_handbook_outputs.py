@@ -29,8 +29,9 @@ def test_make_all_builds_every_output_without_warnings(handbook):
     assert handbook.pdf.is_file()
     for deck in DECKS:
         assert (handbook.slides / f"{deck}.html").is_file()
-        assert (handbook.builddir / "slides-pdf" / f"{deck}.pdf").is_file()
-        assert (handbook.builddir / "slides-pdf" / f"{deck}-handout.pdf").is_file()
+        for kind in ("", "-notes", "-handout"):
+            assert (handbook.builddir / "slides-pdf" / f"{deck}{kind}.pdf").is_file()
+        assert (handbook.builddir / "slides-pptx" / f"{deck}.pptx").is_file()
     assert list((handbook.builddir / "epub").glob("*.epub"))
 
 

@@ -14,7 +14,11 @@ pytestmark = pytest.mark.handbook
 
 EPUB_NAME = PDF_NAME.replace(".pdf", ".epub")
 DOWNLOADS = sorted(
-    [PDF_NAME, EPUB_NAME, *(f"{deck}.pdf" for deck in DECKS), *(f"{deck}-handout.pdf" for deck in DECKS)]
+    [
+        PDF_NAME,
+        EPUB_NAME,
+        *(f"{deck}{kind}" for deck in DECKS for kind in (".pdf", "-notes.pdf", "-handout.pdf", ".pptx")),
+    ]
 )
 
 
@@ -34,6 +38,8 @@ def test_site_holds_handbook_decks_and_downloads(handbook, site):
     for name in DOWNLOADS:
         if name.endswith(".pdf"):
             assert (site / "downloads" / name).read_bytes()[:5] == b"%PDF-", name
+        if name.endswith(".pptx"):
+            assert filecmp.cmp(site / "downloads" / name, handbook.builddir / "slides-pptx" / name, shallow=False)
     # Build bookkeeping stays out of the published tree.
     assert not list(site.rglob(".buildinfo")) and not list(site.rglob("_sources"))
 

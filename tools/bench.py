@@ -15,7 +15,7 @@ reports the maximum over the child and the descendants it waited for, so a
 Measured:
 
 - cold builds of ``make html``, ``pdf``, ``epub``, ``slides``,
-  ``slides-pdf`` and ``all`` (``-j2``) in a fresh build folder each run;
+  ``slides-pdf``, ``slides-pptx`` and ``all`` (``-j2``) in a fresh build folder each run;
 - incremental builds: a no-op ``make html``; an edit to one chapter's body;
   an edit to one shared snippet (handbook and decks), with the documents
   each re-read, parsed from Sphinx's "reading sources" lines; a no-op deck
@@ -65,7 +65,7 @@ OPTIONAL_FILES = ("package.json", "package-lock.json")
 LINKED_DIRS = ("node_modules",)
 PROJECT_DIRS = ("docs", "snippets", "slides", "data", "theme", "handbook_sphinx", "tools")
 PDFNAME = "ketamine-therapy-handbook"
-COLD_TARGETS = ("html", "pdf", "epub", "slides", "slides-pdf", "all")
+COLD_TARGETS = ("html", "pdf", "epub", "slides", "slides-pdf", "slides-pptx", "all")
 # The Makefile's options without -q: the "reading sources" lines are how
 # re-read documents are counted.
 SPHINXOPTS = "-n -W --keep-going"
@@ -517,6 +517,7 @@ TIMELINE_EVENTS = (
     (re.compile(r"sphinx-build -M latexpdf "), "pdf (Sphinx)"),
     (re.compile(r"sphinx-build -b revealjs "), "decks"),
     (re.compile(r"tools/deck_pdf\.py "), "deck PDFs"),
+    (re.compile(r"sphinx-build -b pptx "), "PowerPoint decks"),
     (re.compile(r"Latexmk: All targets"), "LaTeX done"),
 )
 
