@@ -10,6 +10,7 @@ the form, tick columns headed Yes and No, write-in cells left empty).
 
 from __future__ import annotations
 
+import itertools
 import re
 
 import pytest
@@ -221,7 +222,7 @@ def test_time_grid_covers_the_blood_pressure_rise(handbook):
     points = [normalise(row.find(["td", "th"]).get_text()) for row in grid.select("tbody tr")]
     minutes = [int(m.group(1)) for p in points if (m := re.fullmatch(r"\+(\d+) min", p))]
     after_peak = [m for m in minutes if m >= 40]
-    steps = {b - a for a, b in zip(after_peak, after_peak[1:])}
+    steps = {b - a for a, b in itertools.pairwise(after_peak)}
     assert steps == {15}, f"readings after the 40-min peak are not every 15 min: {after_peak}"
     assert max(minutes) >= 115, minutes
     continuation = [p for p in points if p == "+___ min"]
@@ -237,4 +238,3 @@ def test_pre_dose_checks_make_yes_the_safe_answer(handbook):
         question = normalise(row.find(["td", "th"]).get_text())
         # Each check is phrased as the safe state: "No new ...", "Not ...", "... confirmed" and so on.
         assert not re.match(r"(Could be|Any |New |Medicines changed|Alcohol or drug use)", question), question
-
