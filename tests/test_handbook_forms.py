@@ -10,6 +10,7 @@ the form, tick columns headed Yes and No, write-in cells left empty).
 
 from __future__ import annotations
 
+import itertools
 import re
 
 import pytest
@@ -35,13 +36,14 @@ COMMON_FIELDS = (
 
 SCREENING_FIELDS = (
     "Aneurysmal vascular disease",
-    "Arteriovenous malformation",
+    "Arteriovenous malformation (named in the US label)",
     "intracerebral haemorrhage",
     "myocardial infarction, in the past 6 weeks",
     "Hypersensitivity",
-    "Raised intracranial pressure",
+    "intracranial pressure would be a serious risk",
     "hypertensive encephalopathy",
     "respiratory disease",
+    "hyperthyroidism",
     "Psychosis",
     "mania or hypomania",
     "Substance use disorder, including alcohol",
@@ -63,6 +65,7 @@ SCREENING_FIELDS = (
     "Respiratory rate",
     "REMS",
     "enrolled",
+    "decision to prescribe taken by a psychiatrist",
     "Consent",
     "Escort home arranged",
     "Proceed",
@@ -76,22 +79,45 @@ SCREENING_FIELDS = (
 SESSION_FIELDS = (
     "Session no.",
     "Dose",
-    "Before the dose",
-    "no food 2 h",
-    "Medicines changed",
-    "Alcohol or drug use",
-    "pregnant",
-    "urinary symptoms",
-    "suicidal thoughts",
+    "Escalation contact",
+    "every Yes is safe",
+    "140/90 mmHg (EU, UK from age 65: 150/90)",
+    "no food for 2 h",
+    "nasal steroid or decongestant",
+    "No new or changed medicines",
+    "opioids",
+    "alcohol or drugs",
+    "Not pregnant",
+    "Pregnant: do not dose; stop treatment and counsel",
+    "No new urinary symptoms",
+    "suicide risk",
     "Escort home confirmed",
+    "Dose decision",
+    "Give",
+    "Withhold",
+    "Reason",
+    "Prescriber name and signature",
     "1st device or infusion",
     "Lot or batch number",
     "CD register entry and witness",
     "Wastage and witness",
-    "Local limits",
+    # The label's qualitative triggers, printed on the form itself.
+    "Emergency care now",
+    "chest pain, shortness of breath, sudden severe headache, visual disturbance, seizure",
+    "focal neurological deficit",
+    "experienced in managing blood pressure",
+    "slow or shallow breathing",
+    "MOAA/s 0",
+    # Numerical limits are the service's own: printed as blanks, never as numbers.
+    "Service limit: BP above",
+    "Service limit: SpO₂ below",
+    "Service limit: RR outside",
     "From start",
     "Before dose",
     "+40 min",
+    "+115 min",
+    "continuation sheet",
+    "about 4 h",
     "Before discharge",
     "BP",
     "HR",
@@ -101,17 +127,21 @@ SESSION_FIELDS = (
     "CADSS",
     "Escalation",
     "Initials",
-    "Discharge criteria",
+    "Discharge",
     "at least 2 h since the first device",
-    "BP falling",
+    "BP falling and patient clinically stable for at least 2 h",
+    "EU, UK: clinically stable",
     "Breathing normal",
-    "Sedation and dissociation resolved",
+    "sedation, dissociation and any breathing change resolved",
     "Escort present",
     "no driving until the next day",
     "REMS Patient Monitoring Form",
     "Observer",
     "Discharging clinician",
 )
+
+# Columns that take a tick, so their body cells must stay empty.
+TICK_HEADERS = ("Yes", "No", "Give", "Withhold")
 
 
 def the_form(handbook, page: str):
@@ -151,7 +181,7 @@ def test_yes_no_columns_are_empty_for_writing(handbook, page):
     checked = 0
     for table in form.select("table"):
         headers = [normalise(th.get_text()) for th in table.select("thead th")]
-        ticks = [i for i, header in enumerate(headers) if header in ("Yes", "No")]
+        ticks = [i for i, header in enumerate(headers) if header in TICK_HEADERS]
         for row in table.select("tbody tr"):
             cells = row.find_all(["td", "th"])
             for i in ticks:
@@ -170,3 +200,41 @@ def test_time_grid_is_anchored_to_the_first_dose(handbook):
     assert points[0] == "Before dose" and points[-1] == "Before discharge"
     minutes = [int(m.group(1)) for p in points if (m := re.fullmatch(r"\+(\d+) min", p))]
     assert minutes == sorted(minutes) and 40 in minutes, points
+
+
+@pytest.mark.parametrize("page", ["screening-checklist", "monitoring-record"])
+def test_write_in_cells_are_empty(handbook, page):
+    """Only the first column of a form row may carry printed text; every other body cell is for writing."""
+    for table in the_form(handbook, page).select("table"):
+        for row in table.select("tbody tr"):
+            cells = row.find_all(["td", "th"])
+            filled = [cell.get_text(strip=True) for cell in cells[1:] if cell.get_text(strip=True)]
+            assert not filled, f"{page}: printed text in a write-in cell: {filled}"
+
+
+def test_time_grid_covers_the_blood_pressure_rise(handbook):
+    """Readings every 15 min after the 40-min peak, to about 2 h, then blank rows to carry them on."""
+    grid = next(
+        table
+        for table in the_form(handbook, "monitoring-record").select("table")
+        if "From start" in table.select_one("thead").get_text()
+    )
+    points = [normalise(row.find(["td", "th"]).get_text()) for row in grid.select("tbody tr")]
+    minutes = [int(m.group(1)) for p in points if (m := re.fullmatch(r"\+(\d+) min", p))]
+    after_peak = [m for m in minutes if m >= 40]
+    steps = {b - a for a, b in itertools.pairwise(after_peak)}
+    assert steps == {15}, f"readings after the 40-min peak are not every 15 min: {after_peak}"
+    assert max(minutes) >= 115, minutes
+    continuation = [p for p in points if p == "+___ min"]
+    assert len(continuation) >= 2 and points.index(continuation[0]) > points.index(f"+{max(minutes)} min"), points
+
+
+def test_pre_dose_checks_make_yes_the_safe_answer(handbook):
+    """The pre-dose table says which answer is safe, and no row asks about a problem with Yes."""
+    form = the_form(handbook, "monitoring-record")
+    table = next(t for t in form.select("table") if "Before the dose" in t.select_one("thead").get_text())
+    assert "every Yes is safe" in normalise(table.select_one("thead").get_text())
+    for row in table.select("tbody tr"):
+        question = normalise(row.find(["td", "th"]).get_text())
+        # Each check is phrased as the safe state: "No new ...", "Not ...", "... confirmed" and so on.
+        assert not re.match(r"(Could be|Any |New |Medicines changed|Alcohol or drug use)", question), question
