@@ -61,8 +61,15 @@ if DECKS:
     extensions += ["sphinx_revealjs", "handbook_sphinx.decks"]
 else:
     # The site's page-not-found page and social-card tags; both only act
-    # on the HTML builder (the 404 page is skipped for EPUB).
-    extensions += ["notfound.extension", "sphinxext.opengraph", "handbook_sphinx.site_links", "handbook_sphinx.sitemap"]
+    # on the HTML builder (the 404 page is skipped for EPUB). The PDF's
+    # builder (-b typst).
+    extensions += [
+        "notfound.extension",
+        "sphinxext.opengraph",
+        "handbook_sphinx.site_links",
+        "handbook_sphinx.sitemap",
+        "handbook_sphinx.typst",
+    ]
 
 root_doc = "index"
 exclude_patterns = ["_build", "**/.*"]
@@ -70,8 +77,12 @@ templates_path = ["theme/templates"]
 language = "en"
 numfig = True
 numfig_format = {"figure": "Figure %s", "table": "Table %s", "code-block": "Listing %s", "section": "Section %s"}
-# Chapters, not whole parts, restart figure and table numbers in the PDF.
+# Tables and figures are numbered by chapter ("Table 5.3") in the PDF, the
+# EPUB and the site alike: handbook_sphinx.numbering numbers the chapters
+# across the parts' toctrees; the appendices take letters ("Table A.1").
 numfig_secnum_depth = 1
+handbook_lettered_parts = ["appendices/index"]
+handbook_unnumbered_parts = ["back-matter/index"]
 
 # Citations: one BibTeX file for the whole project, author–year in the text,
 # because clinicians expect (Author, year) and numbers break when decks
@@ -170,6 +181,8 @@ handbook_decks = [
     ("part-3-safe-practice", "Part III: Safe practice"),
 ]
 handbook_pdf_name = "ketamine-therapy-handbook.pdf"
+# The PDF's keywords (document information and XMP metadata).
+handbook_keywords = ["ketamine", "esketamine", "depression", "treatment-resistant depression", "mood disorders", "handbook"]
 handbook_epub_name = "ketamine-therapy-handbook.epub"
 # make site DECK_PDFS=0 turns this off where Chromium cannot print the decks.
 handbook_deck_pdfs = True
