@@ -3,7 +3,7 @@
 Used with ``-c .`` by every build (see the Makefile):
 
 - the HTML site and the EPUB from ``docs/``;
-- the PDF from ``docs/`` through the LaTeX builder and LuaLaTeX;
+- the PDF from ``docs/`` through the Typst builder (handbook_sphinx/typst);
 - the reveal.js decks from ``slides/``, selected with the tag ``-t decks``.
 """
 
@@ -53,8 +53,6 @@ handbook_evidence_cutoff = "31 December 2025"
 extensions = [
     "myst_parser",
     "sphinxcontrib.bibtex",
-    # SVG figures stay vector graphics in the PDF (LaTeX cannot read SVG).
-    "sphinxcontrib.cairosvgconverter",
     "handbook_sphinx",
 ]
 if DECKS:
@@ -246,59 +244,12 @@ epub_exclude_files = [
     for doc in sorted((ROOT / "docs").rglob("*.md"))
 ]
 
-# -- LaTeX options ----------------------------------------------------------
+# -- PDF options (the Typst builder) -----------------------------------------
 
-latex_engine = "lualatex"
-latex_documents = [("index", "ketamine-therapy-handbook.tex", project, author, "manual", True)]
-latex_toplevel_sectioning = "part"
-latex_show_pagerefs = True
-latex_show_urls = "footnote"
-# makeindex ships with TeX Live's base; xindy would be one more apt package.
-latex_use_xindy = False
-latex_additional_files = ["theme/latex/handbook.sty"]
-latex_elements = {
-    # make pdf PAPER=letter overrides this with -D latex_elements.papersize=letterpaper.
-    "papersize": "a4paper",
-    "pointsize": "11pt",
-    "fontpkg": "",
-    "fncychap": "",
-    "passoptionstopackages": r"\PassOptionsToPackage{svgnames}{xcolor}",
-    "preamble": r"\usepackage{handbook}",
-    "maketitle": r"\handbookmaketitle",
-    # Generic admonitions (objectives, key points, quizzes) are Sphinx's
-    # "note": a light panel with a navy rule on the left, square corners.
-    # handbook.sty turns the quiz panels teal.
-    "sphinxsetup": ", ".join(
-        [
-            "TitleColor={HTML}{1F3A5F}",
-            "InnerLinkColor={HTML}{1F3A5F}",
-            "OuterLinkColor={HTML}{2A7F8F}",
-            "div.note_border-width=0pt",
-            "div.note_border-left-width=2.5pt",
-            "div.note_border-radius=0pt",
-            "div.note_border-TeXcolor={HTML}{1F3A5F}",
-            "div.note_background-TeXcolor={HTML}{F4F7FA}",
-            "div.note_title-background-TeXcolor={HTML}{E1E9F0}",
-            "div.note_title-foreground-TeXcolor={HTML}{1F3A5F}",
-            "div.note_padding=6pt",
-        ]
-    ),
-    "printindex": r"\handbookprintindex",
-    "tableofcontents": r"\handbooktableofcontents",
-    "extrapackages": "",
-}
-latex_elements["preamble"] += "\n" + "\n".join(
-    [
-        rf"\newcommand{{\handbooksubtitle}}{{{handbook_subtitle}}}",
-        rf"\newcommand{{\handbookversion}}{{{release}}}",
-        rf"\newcommand{{\handbookdate}}{{{today}}}",
-        rf"\newcommand{{\handbooknotice}}{{{handbook_notice}}}",
-        rf"\newcommand{{\handbooknoticelong}}{{{handbook_notice_long}}}",
-        rf"\newcommand{{\handbooklicence}}{{{handbook_licence}}}",
-        rf"\newcommand{{\handbookyear}}{{{BUILD_DATE.year}}}",
-        rf"\newcommand{{\handbookevidencecutoff}}{{{handbook_evidence_cutoff}}}",
-    ]
-)
+# make pdf PAPER=letter passes -D typst_paper=letter. The PDF's design is
+# handbook_sphinx/typst/handbook.typ; its title page and verso take the
+# title, subtitle, version, date, notice and licence set above.
+typst_paper = "a4"
 
 # -- reveal.js options --------------------------------------------------------
 

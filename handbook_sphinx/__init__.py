@@ -22,7 +22,6 @@ SHARED_FEATURES = (
     "handbook_sphinx.numbering",
     "handbook_sphinx.navigation",
     "handbook_sphinx.bibtex_plugins",
-    "handbook_sphinx.figure_dates",
 )
 
 

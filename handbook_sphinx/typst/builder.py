@@ -87,6 +87,7 @@ class TypstBuilder(Builder):
     def init(self) -> None:
         self.docnames: set[str] = set()
         self.chapter_numbers: dict[str, str] = {}
+        self.part_docs: set[str] = set()
         self.chapter_extras: dict[str, dict[str, str]] = {}
         if self.config.typst_paper not in PAPERS:
             logger.warning(
@@ -134,6 +135,8 @@ class TypstBuilder(Builder):
         with progress_message(__("assembling the book")):
             book = self.assemble_doctree()
             self.chapter_numbers = chapter_numbers(self.env)
+            includes = self.env.toctree_includes
+            self.part_docs = {doc for doc in includes.get(self.config.root_doc, []) if doc in includes}
             self.post_process_images(book)
             self.copy_images()
             self.write_qr_codes()

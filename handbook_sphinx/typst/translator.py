@@ -109,6 +109,7 @@ class TypstTranslator(SphinxTranslator):
         self.docstack: list[str] = [builder.config.root_doc]
         self.section_level = 0
         self.section_numbers: list[int] = []
+        self.chapter_level = 0
         self.chapter_number: str | None = None
         self.pending_anchors: list[str] = []
         self.title_anchors: list[str] = []
@@ -223,22 +224,32 @@ class TypstTranslator(SphinxTranslator):
     def visit_section(self, node):
         self.section_level += 1
         self.queue_ids(node)
+        # A document's own title opens a part, a chapter or (the root) the book.
+        top = isinstance(node.parent, (addnodes.start_of_file, nodes.document))
+        if top and self.docname in self.builder.part_docs:
+            node["typst_role"] = "Part"
+        elif top:
+            node["typst_role"] = "Chapter"
+        else:
+            node["typst_role"] = "Section"
 
     def depart_section(self, node):
         self.section_level -= 1
-        del self.section_numbers[max(self.section_level - 1, 0) :]
 
-    def heading_number(self, level: int) -> str | None:
-        if level == 2:
-            self.chapter_number = self.chapters.get(self.docname)
-            self.section_numbers = []
-            return self.chapter_number
-        if level < 2:
+    def heading_number(self, node: nodes.section) -> str | None:
+        """Chapters "5" (and "A"), sections "5.1", "5.1.1"; none in unnumbered matter."""
+        role = node["typst_role"]
+        if role == "Part":
             self.chapter_number = None
             return None
+        if role == "Chapter":
+            self.chapter_number = self.chapters.get(self.docname)
+            self.chapter_level = self.section_level
+            self.section_numbers = []
+            return self.chapter_number
         if self.chapter_number is None:
             return None
-        depth = level - 2
+        depth = self.section_level - self.chapter_level
         while len(self.section_numbers) < depth:
             self.section_numbers.append(0)
         del self.section_numbers[depth:]
@@ -269,11 +280,14 @@ class TypstTranslator(SphinxTranslator):
         text = self.pop().strip()
         if isinstance(parent, nodes.section):
             level = min(self.section_level, 6)
-            number = self.heading_number(level)
+            role = parent["typst_role"]
+            number = self.heading_number(parent)
+            if role == "Chapter" and number is not None and not number.isdigit():
+                number = None  # "Appendix A: ..." carries its letter in its title
             numbering = "none" if number is None else f"(..) => {string(number)}"
             labels = self.title_anchors + self.pending_anchors
             self.title_anchors, self.pending_anchors = [], []
-            if level == 2:
+            if role == "Chapter":
                 extras = self.chapter_extras.get(self.docname)
                 if extras:
                     self.body.append(
@@ -282,7 +296,9 @@ class TypstTranslator(SphinxTranslator):
                     )
                 else:
                     self.body.append("#opener-extras.update((:))\n")
-            self.body.append(f"#heading(level: {level}, numbering: {numbering})[{keep_last_words(text)}]")
+            self.body.append(
+                f"#heading(level: {level}, numbering: {numbering}, supplement: [{role}])[{keep_last_words(text)}]"
+            )
             if labels:
                 # The heading carries the first label; the others follow it on its page.
                 self.body.append(f"<{labels[0]}>")
@@ -808,35 +824,52 @@ class TypstTranslator(SphinxTranslator):
         table.row.append((text, opts))
         table.row_texts.append(node.astext().strip())
 
-    def column_layout(self, table: TableState) -> tuple[list[str], list[str]]:
-        """Column widths and alignments from the content, not from :widths:."""
+    # About how many characters of 8.8 pt table text fit across the measure,
+    # and across a wide table (which takes most of the page's margins).
+    MEASURE_CHARS = 86
+    WIDE_CHARS = 116
+
+    def column_layout(self, table: TableState) -> tuple[list[str], list[str], bool]:
+        """Column widths and alignments from the content (as a browser lays out a table), not from :widths:.
+
+        Each column gets at least its longest word (cells never hyphenate)
+        and the header's; the room left over goes to the columns with the
+        most text. A table whose words do not fit the measure is set wide.
+        """
         ncols = len(table.colwidths) or max((len(r) for r in table.rows), default=1)
         columns: list[list[str]] = [[] for _ in range(ncols)]
         for row in table.texts:
             for index, text in enumerate(row[:ncols]):
                 columns[index].append(re.sub(r"\s+", " ", text))
         headers = (table.header_texts + [""] * ncols)[:ncols]
-        widths, aligns = [], []
-        for index, cells in enumerate(columns):
-            lengths = [len(c) for c in cells] or [0]
-            longest_word = max((len(w) for c in cells + [headers[index]] for w in c.split()), default=1)
-            numeric = cells and sum(bool(NUMERIC_CELL.match(c)) for c in cells if c) >= 0.8 * len([c for c in cells if c])
-            aligns.append("right" if numeric and any(cells) else "left")
-            if table.form:
-                # Forms: the author's proportions, since empty cells have no content to measure.
-                widths.append(f"{table.colwidths[index] if index < len(table.colwidths) else 1}fr")
-            elif max(lengths) <= 18 and longest_word <= 18 and len(headers[index]) <= 22:
-                widths.append("auto")
-            else:
-                mean = sum(lengths) / len(lengths)
-                widths.append(f"{max(mean, 8) ** 0.85:.1f}fr")
-        if all(w == "auto" for w in widths) and not table.form:
-            widths = [f"{max(max(len(c) for c in col or ['x']), 4):.0f}fr" for col in columns]
-        return widths, aligns
+        aligns = []
+        for cells in columns:
+            filled = [c for c in cells if c]
+            numeric = filled and sum(bool(NUMERIC_CELL.match(c)) for c in filled) >= 0.8 * len(filled)
+            aligns.append("right" if numeric else "left")
+        if table.form:
+            # A form's columns are empty: the author's proportions are all there is.
+            return [f"{w}fr" for w in (table.colwidths or [1] * ncols)], aligns, False
+        padding = 2.5
+        minimum = [
+            max((len(w) for c in cells + [headers[i]] for w in c.split()), default=1) + padding
+            for i, cells in enumerate(columns)
+        ]
+        natural = [max(max((len(c) for c in cells), default=1), len(headers[i])) + padding for i, cells in enumerate(columns)]
+        wide = sum(natural) > self.MEASURE_CHARS and (ncols >= 5 or sum(minimum) > self.MEASURE_CHARS * 0.8)
+        room = self.WIDE_CHARS if wide else self.MEASURE_CHARS
+        if sum(natural) <= room:
+            widths = natural
+        else:
+            spare = max(room - sum(minimum), 0)
+            stretch = [n - m for n, m in zip(natural, minimum, strict=True)]
+            total = sum(stretch) or 1
+            widths = [m + spare * s / total for m, s in zip(minimum, stretch, strict=True)]
+        return [f"{w:.1f}fr" for w in widths], aligns, wide
 
     def depart_table(self, node):
         table = self.tables.pop()
-        widths, aligns = self.column_layout(table)
+        widths, aligns, wide = self.column_layout(table)
         body_cells = []
         for row in table.rows:
             for text, opts in row:
@@ -855,6 +888,8 @@ class TypstTranslator(SphinxTranslator):
             args.append(f"caption: [{table.caption}]")
         if table.form:
             args.append("form: true")
+        if wide:
+            args.append("wide: true")
         self.body.append("#hb-table(\n  " + ",\n  ".join(args) + ",\n)\n")
         self.flush_anchors()
         self.body.append("\n")
