@@ -36,7 +36,7 @@ from sphinx.util.display import progress_message
 from sphinx.util.nodes import inline_all_toctrees
 from sphinx.util.osutil import ensuredir
 
-from handbook_sphinx.chapter_meta import build_date, long_date
+from handbook_sphinx.chapter_meta import build_date, chapter_dates, long_date
 from handbook_sphinx.numbering import chapter_numbers
 
 from .translator import IndexTarget, TypstTranslator, escape, string
@@ -119,6 +119,17 @@ class TypstBuilder(Builder):
         book = nodes.document(tree.settings, tree.reporter)
         book["docname"] = root
         book["source"] = tree.get("source", "")
+        # The root page's own words (its title is the title page's) open the
+        # verso; its toctrees become the book.
+        intro = nodes.container(classes=["handbook-root"])
+        section = next(iter(tree.findall(nodes.section)), None)
+        for child in section.children if section is not None else []:
+            if isinstance(child, (nodes.title, chapter_dates)) or any(child.findall(addnodes.toctree)):
+                continue
+            intro += child.deepcopy()
+        if section is not None:
+            intro["ids"] = list(section["ids"])
+        book += intro
         for toctree in tree.findall(addnodes.toctree):
             book += toctree.deepcopy()
         book = inline_all_toctrees(self, self.docnames, root, book, lambda s: s, [root])
@@ -256,7 +267,7 @@ class TypstBuilder(Builder):
             f"version: [{escape(config.release)}], date: [{escape(long_date(day))}], "
             f"notice: [{escape(config.handbook_notice)}], notice-long: [{escape(config.handbook_notice_long)}], "
             f"author: [{escape(config.author)}])\n",
-            self.verso(),
+            self.verso(translator.root_intro),
             "#matter-heading[Contents]\n#outline(title: none, depth: 2)\n\n",
         ]
         if translator.list_of_figures:
@@ -276,11 +287,11 @@ class TypstBuilder(Builder):
         out.append(self.index_source(translator.index))
         return "".join(out)
 
-    def verso(self) -> str:
+    def verso(self, intro: str) -> str:
         config = self.config
         day = build_date()
         return (
-            f"#verso(title: [{escape(config.project)}])[\n"
+            f"#verso(title: [{escape(config.project)}], intro: [{intro}])[\n"
             f"{escape(config.handbook_subtitle)}. Version {escape(config.release)}, {escape(long_date(day))}.\n\n"
             "#line(length: 100%, stroke: 0.4pt + rule-colour)\n\n"
             f"*Disclaimer.* {escape(config.handbook_notice_long)} Racemic ketamine is not licensed for depression; "

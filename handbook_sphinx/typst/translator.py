@@ -125,6 +125,7 @@ class TypstTranslator(SphinxTranslator):
         }
         self.footnotes_done: set[str] = set()
         self.problems = 0
+        self.root_intro = ""
         self.images_without_alt = 0
         self.in_bibliography = 0
         self.form_depth = 0
@@ -325,12 +326,21 @@ class TypstTranslator(SphinxTranslator):
         pass
 
     def visit_container(self, node):
+        if "handbook-root" in node.get("classes", []):
+            # The root page's own words: the builder sets them on the verso.
+            self.queue_ids(node)
+            self.push()
+            return
         self.queue_ids(node)
         if "handbook-form" in node.get("classes", []):
             self.form_depth += 1
             self.body.append("#hb-form[\n")
 
     def depart_container(self, node):
+        if "handbook-root" in node.get("classes", []):
+            self.flush_anchors()
+            self.root_intro = self.pop().strip()
+            return
         if "handbook-form" in node.get("classes", []):
             self.form_depth -= 1
             self.flush_anchors()
