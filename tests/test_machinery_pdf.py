@@ -18,7 +18,7 @@ LONG_FORM = ["Long form: record of observations", "Long field 01", "Long field 2
 
 def pdf_pages(pdf: Path) -> list[str]:
     """Each page's text, whitespace collapsed (pdftotext, as a reader's copy and paste sees it)."""
-    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     return [re.sub(r"\s+", " ", page) for page in text.split("\f")[:-1]]
 
 
