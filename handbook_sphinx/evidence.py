@@ -6,12 +6,12 @@ and the decks alike:
 
 - ``{evidence-table}``: a table, one row per result, each with its citation;
   a normal docutils table with the label ``evidence-table`` (html, epub,
-  latex and revealjs render it like any table).
+  typst and revealjs render it like any table).
 - ``{evidence-figure}``: a matplotlib bar chart of the active-arm and
   comparator rates, written as SVG into the build's ``_generated`` folder
   (under the doctree directory, so parallel builds never share a file) and
-  shown as a figure labelled ``evidence-figure``. LaTeX receives it through
-  the SVG→PDF converter like every other figure.
+  shown as a figure labelled ``evidence-figure``. The PDF (Typst) reads
+  the SVG as it is, like every other figure.
 
 Every row is validated before anything is drawn. A missing field, a
 non-numeric or out-of-range rate, a duplicate id or an unknown citation key

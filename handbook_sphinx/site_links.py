@@ -9,7 +9,7 @@ Docs, a local static server).
 - html: a "Training decks and downloads" rubric and two lists: each deck
   (slides, slides PDF, handout PDF; the PDFs only while
   ``handbook_deck_pdfs`` is true) and the handbook's PDF and EPUB.
-- epub, latex: nothing. The reader already holds an edition, and a relative
+- epub, typst (the PDF): nothing. The reader already holds an edition, and a relative
   link out of the file would lead nowhere.
 - revealjs: this module is not loaded (``conf.py``); decks link back to the
   handbook through ``{deck-title}`` and ``{read-more}``.

@@ -25,7 +25,9 @@ def form_labels() -> dict[str, list[str]]:
             cell = re.split(r"[:_]|\\_", re.sub(r"\{[a-z:]+\}`[^`]*`|[*`☐]", "", cell))[0].strip()
             if len(cell) > 3:
                 labels.append(cell)
-        lines = [line.strip() for line in body.splitlines() if line.strip() and not line.startswith(("`", ":", "*", " "))]
+        lines = [
+            line.strip() for line in body.splitlines() if line.strip() and not line.startswith(("`", ":", "*", " "))
+        ]
         labels.append(re.sub(r"[*_\\]", "", lines[-1]).split(":")[0].strip())
         forms[source.stem] = labels
     return forms

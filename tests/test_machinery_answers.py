@@ -35,7 +35,9 @@ def test_pdf_answer_is_a_run_in_paragraph_after_its_question(app, warnings_of):
     source = (app.outdir / "main.typ").read_text(encoding="utf-8")
     assert source.count("#answer[") == 1
     assert source.index("Which receptor does ketamine block?") < source.index("#answer[")
-    text = " ".join((page.extract_text() or "") for page in PdfReader(app.outdir / "ketamine-therapy-handbook.pdf").pages)
+    text = " ".join(
+        (page.extract_text() or "") for page in PdfReader(app.outdir / "ketamine-therapy-handbook.pdf").pages
+    )
     text = re.sub(r"\s+", " ", text)
     assert f"Answer. {ANSWER}" in text
     assert text.index("Which receptor does ketamine block?") < text.index("Answer.")

@@ -178,7 +178,15 @@ def test_two_builds_in_different_time_zones_are_byte_identical(rootdir, tmp_path
     for zone in ("UTC", "Pacific/Kiritimati"):
         out = tmp_path / zone.replace("/", "-")
         result = subprocess.run(
-            [str(Path(".venv/bin/sphinx-build").resolve()), "-b", "typst", "-q", "-W", str(rootdir / "test-pdf"), str(out)],
+            [
+                str(Path(".venv/bin/sphinx-build").resolve()),
+                "-b",
+                "typst",
+                "-q",
+                "-W",
+                str(rootdir / "test-pdf"),
+                str(out),
+            ],
             env={"PATH": "/usr/bin:/bin", "TZ": zone, "SOURCE_DATE_EPOCH": "1780272000"},
             capture_output=True,
             text=True,

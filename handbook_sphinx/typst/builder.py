@@ -52,12 +52,22 @@ TEMPLATE = HERE / "handbook.typ"
 TEXGYRE = Path("/usr/share/texmf/fonts/opentype/public/tex-gyre")
 DEJAVU = Path("/usr/share/fonts/truetype/dejavu")
 FONT_FILES = [
-    *(TEXGYRE / f"texgyre{face}-{style}.otf" for face in ("pagella", "heros") for style in
-      ("regular", "bold", "italic", "bolditalic")),
-    *(DEJAVU / name for name in (
-        "DejaVuSerif.ttf", "DejaVuSerif-Bold.ttf", "DejaVuSans.ttf", "DejaVuSans-Bold.ttf",
-        "DejaVuSansMono.ttf", "DejaVuSansMono-Bold.ttf",
-    )),
+    *(
+        TEXGYRE / f"texgyre{face}-{style}.otf"
+        for face in ("pagella", "heros")
+        for style in ("regular", "bold", "italic", "bolditalic")
+    ),
+    *(
+        DEJAVU / name
+        for name in (
+            "DejaVuSerif.ttf",
+            "DejaVuSerif-Bold.ttf",
+            "DejaVuSans.ttf",
+            "DejaVuSans-Bold.ttf",
+            "DejaVuSansMono.ttf",
+            "DejaVuSansMono-Bold.ttf",
+        )
+    ),
 ]
 # The text faces in the order handbook.typ falls back through them.
 TEXT_FONTS = ["texgyrepagella-regular.otf", "DejaVuSerif.ttf", "DejaVuSans.ttf"]
@@ -91,8 +101,11 @@ class TypstBuilder(Builder):
         self.chapter_extras: dict[str, dict[str, str]] = {}
         if self.config.typst_paper not in PAPERS:
             logger.warning(
-                "typst_paper is %r: it must be one of %s", self.config.typst_paper, ", ".join(PAPERS),
-                type="handbook", subtype="typst",
+                "typst_paper is %r: it must be one of %s",
+                self.config.typst_paper,
+                ", ".join(PAPERS),
+                type="handbook",
+                subtype="typst",
             )
 
     def get_outdated_docs(self) -> str:
@@ -216,7 +229,9 @@ class TypstBuilder(Builder):
         if missing:
             logger.warning(
                 "font files missing: %s (install them with tools/ensure-system-packages pdf)",
-                ", ".join(missing), type="handbook", subtype="typst",
+                ", ".join(missing),
+                type="handbook",
+                subtype="typst",
             )
         for path in FONT_FILES:
             if path.is_file():
@@ -237,7 +252,11 @@ class TypstBuilder(Builder):
         for ch in missing:
             logger.warning(
                 "the character %r (U+%04X) has no glyph in the PDF's fonts (%s): it would print as a box",
-                ch, ord(ch), ", ".join(TEXT_FONTS), type="handbook", subtype="typst",
+                ch,
+                ord(ch),
+                ", ".join(TEXT_FONTS),
+                type="handbook",
+                subtype="typst",
             )
 
     def main_source(self, translator: TypstTranslator) -> str:
@@ -375,7 +394,9 @@ class TypstBuilder(Builder):
     def compile(self, main: Path, pdf: Path) -> None:
         import typst
 
-        fonts = typst.Fonts(include_system_fonts=False, include_embedded_fonts=False, font_paths=[str(self.fonts_folder())])
+        fonts = typst.Fonts(
+            include_system_fonts=False, include_embedded_fonts=False, font_paths=[str(self.fonts_folder())]
+        )
         tmp = pdf.with_name(f".{pdf.name}.tmp")
         epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
         timestamp = int(epoch) if epoch.isdigit() else int(build_date().strftime("%s"))
@@ -392,17 +413,23 @@ class TypstBuilder(Builder):
             tmp.unlink(missing_ok=True)
             message = getattr(error, "message", None) or str(error)
             logger.warning(
-                "Typst could not write the PDF: %s\n%s", message, getattr(error, "diagnostic", ""),
+                "Typst could not write the PDF: %s\n%s",
+                message,
+                getattr(error, "diagnostic", ""),
                 location=self.source_of(main, str(getattr(error, "diagnostic", error))),
-                type="handbook", subtype="typst",
+                type="handbook",
+                subtype="typst",
             )
             return
         for warning in warnings:
             message = getattr(warning, "message", None) or str(warning)
             logger.warning(
-                "Typst: %s\n%s", message, getattr(warning, "diagnostic", ""),
+                "Typst: %s\n%s",
+                message,
+                getattr(warning, "diagnostic", ""),
                 location=self.source_of(main, str(getattr(warning, "diagnostic", warning))),
-                type="handbook", subtype="typst",
+                type="handbook",
+                subtype="typst",
             )
         tmp.replace(pdf)
         logger.info(__("PDF written: %s"), pdf)

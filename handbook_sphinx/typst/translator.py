@@ -865,7 +865,9 @@ class TypstTranslator(SphinxTranslator):
             max((len(w) for c in cells + [headers[i]] for w in c.split()), default=1) + padding
             for i, cells in enumerate(columns)
         ]
-        natural = [max(max((len(c) for c in cells), default=1), len(headers[i])) + padding for i, cells in enumerate(columns)]
+        natural = [
+            max(max((len(c) for c in cells), default=1), len(headers[i])) + padding for i, cells in enumerate(columns)
+        ]
         wide = sum(natural) > self.MEASURE_CHARS and (ncols >= 5 or sum(minimum) > self.MEASURE_CHARS * 0.8)
         room = self.WIDE_CHARS if wide else self.MEASURE_CHARS
         if sum(natural) <= room:
