@@ -913,6 +913,11 @@ class TypstTranslator(SphinxTranslator):
 
     def visit_reference(self, node):
         self.flush_anchors()
+        if self.tables and self.tables[-1].in_head:
+            # Header rows repeat on every page as artifacts, which PDF/UA
+            # forbids to hold links: a citation in a header is plain text.
+            node["typst_plain"] = True
+            return
         target = self.target_of(node)
         if target is not None:
             self.body.append(f"#link(<{target}>)[")
