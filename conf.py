@@ -180,7 +180,14 @@ handbook_decks = [
 ]
 handbook_pdf_name = "ketamine-therapy-handbook.pdf"
 # The PDF's keywords (document information and XMP metadata).
-handbook_keywords = ["ketamine", "esketamine", "depression", "treatment-resistant depression", "mood disorders", "handbook"]
+handbook_keywords = [
+    "ketamine",
+    "esketamine",
+    "depression",
+    "treatment-resistant depression",
+    "mood disorders",
+    "handbook",
+]
 handbook_epub_name = "ketamine-therapy-handbook.epub"
 # make site DECK_PDFS=0 turns this off where Chromium cannot print the decks.
 handbook_deck_pdfs = True

@@ -66,7 +66,11 @@ class HandbookBuild:
 
     @cached_property
     def pdf_text(self) -> str:
-        return "\n".join(page.extract_text() or "" for page in self.pdf_reader.pages)
+        # pdftotext, not pypdf: Typst maps a hard hyphen that shares its glyph
+        # with hyphenation's soft hyphen through /ActualText, which pypdf
+        # ignores (it reads "open\u00adchannel"); poppler, like a reader's
+        # copy and paste, reads "open-channel".
+        return "\n".join(self.pdf_pages)
 
 
 def run_make(builddir: Path, *targets: str, extra_env: dict | None = None) -> subprocess.CompletedProcess:

@@ -23,6 +23,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import unicodedata
 from pathlib import Path
 
 from docutils import nodes
@@ -248,7 +249,10 @@ class TypstBuilder(Builder):
             if path and path.is_file():
                 covered |= set(TTFont(str(path), lazy=True).getBestCmap())
         text = re.sub(r"[\x00-\x1f]", "", main)
-        missing = sorted({ch for ch in text if ord(ch) not in covered and ord(ch) > 0x7F})
+        # Format characters (a word joiner, a soft hyphen) steer line breaking and print nothing.
+        missing = sorted(
+            {ch for ch in text if ord(ch) > 0x7F and ord(ch) not in covered and unicodedata.category(ch) != "Cf"}
+        )
         for ch in missing:
             logger.warning(
                 "the character %r (U+%04X) has no glyph in the PDF's fonts (%s): it would print as a box",

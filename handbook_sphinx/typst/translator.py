@@ -38,6 +38,8 @@ _KEEP_TOGETHER = [
     (re.compile(r"(?<=\bn) = (?=\d)"), "\u00a0=\u00a0"),
     (re.compile(r"(?<=[≈≥≤<>~±]) (?=\d)"), "\u00a0"),
     (re.compile(r"(?<=\d) (?=[–-]\s?\d)"), "\u00a0"),
+    # "mg/kg" never breaks at its slash (U+2060 WORD JOINER).
+    (re.compile(r"(?<=\b(?:mg|µg|μg|ml|mL|ng))/(?=(?:kg|day|h|min|mL|ml)\b)"), "/\u2060"),
     (re.compile(r"\b(Table|Figure|Chapter|Appendix|Part|Section|p\.|pp\.) (?=[\dA-Z])"), "\\1\u00a0"),
 ]
 NUMERIC_CELL = re.compile(
