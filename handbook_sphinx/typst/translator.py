@@ -126,6 +126,12 @@ class TypstTranslator(SphinxTranslator):
             fid: footnote for footnote in document.findall(nodes.footnote) for fid in footnote["ids"]
         }
         self.footnotes_done: set[str] = set()
+        # Where the bibliography's entries are: a citation never hyphenates an author's name.
+        self.citation_targets = {
+            label_name(citation.get("docname", ""), cid)
+            for citation in document.findall(nodes.citation)
+            for cid in citation["ids"]
+        }
         self.problems = 0
         self.root_intro = ""
         self.images_without_alt = 0
@@ -922,6 +928,9 @@ class TypstTranslator(SphinxTranslator):
             return
         target = self.target_of(node)
         if target is not None:
+            if target in self.citation_targets:
+                self.body.append("#text(hyphenate: false)[")
+                node["typst_citation"] = True
             self.body.append(f"#link(<{target}>)[")
             node["typst_target"] = target
             return
@@ -936,6 +945,8 @@ class TypstTranslator(SphinxTranslator):
         if node.get("typst_plain"):
             return
         self.body.append("]")
+        if node.get("typst_citation"):
+            self.body.append("]")
         target = node.get("typst_target")
         if target and self.wants_page(node):
             self.body.append(f"#pageref(<{target}>)")
