@@ -169,3 +169,18 @@ def test_a_shared_snippet_is_in_the_pdf(handbook):
     source = (PROJECT / "snippets" / "trd-evidence" / "key-points.md").read_text(encoding="utf-8")
     line = next(item[2:] for item in source.splitlines() if item.startswith("- ") and "{" not in item)
     assert normalise(re.sub(r"[*_`]", "", line)) in normalise(" ".join(handbook.pdf_pages))
+
+
+def test_pdfua_finds_no_error_or_warning(handbook, tmp_path):
+    import pdfua
+    from pypdf import PdfWriter
+
+    report = pdfua.validate(str(handbook.pdf))
+    assert [str(f) for f in report.findings] == []
+    assert report.exit_code == 0
+    # The control: an untagged PDF fails the same check.
+    blank = tmp_path / "untagged.pdf"
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    writer.write(blank)
+    assert pdfua.validate(str(blank)).exit_code != 0
