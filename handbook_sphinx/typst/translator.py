@@ -134,6 +134,7 @@ class TypstTranslator(SphinxTranslator):
         }
         self.problems = 0
         self.root_intro = ""
+        self.chapter_title = ""
         self.images_without_alt = 0
         self.in_bibliography = 0
         self.form_depth = 0
@@ -297,6 +298,7 @@ class TypstTranslator(SphinxTranslator):
             labels = self.title_anchors + self.pending_anchors
             self.title_anchors, self.pending_anchors = [], []
             if role == "Chapter":
+                self.chapter_title = text
                 extras = self.chapter_extras.get(self.docname)
                 if extras:
                     self.body.append(
@@ -342,7 +344,8 @@ class TypstTranslator(SphinxTranslator):
         self.queue_ids(node)
         if "handbook-form" in node.get("classes", []):
             self.form_depth += 1
-            self.body.append("#hb-form[\n")
+            title = f"[{self.chapter_title}]" if self.chapter_title else "none"
+            self.body.append(f"#hb-form(title: {title})[\n")
 
     def depart_container(self, node):
         if "handbook-root" in node.get("classes", []):
