@@ -4,7 +4,7 @@
 #   make test    run the whole test suite (what CI runs)
 #
 # Both install what is missing first: a virtual environment with the pinned
-# Python packages, and TeX, Chromium and epubcheck through apt.
+# Python packages, and the PDF's fonts, Chromium and epubcheck through apt.
 
 SHELL          := /bin/bash
 .DEFAULT_GOAL  := help
@@ -25,13 +25,10 @@ PDFNAME        := ketamine-therapy-handbook
 SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || date +%s)
 export SOURCE_DATE_EPOCH
 
-ifeq ($(PAPER),letter)
-  PAPEROPT := -D latex_elements.papersize=letterpaper
-else ifeq ($(PAPER),a4)
-  PAPEROPT := -D latex_elements.papersize=a4paper
-else
+ifneq ($(filter $(PAPER),a4 letter),$(PAPER))
   $(error PAPER must be a4 or letter, not '$(PAPER)')
 endif
+PAPEROPT := -D typst_paper=$(PAPER)
 DRAFTOPT := $(if $(DRAFT),-D handbook_allow_stale_reviews=1)
 # DECK_PDFS=0 publishes the site without the deck PDFs, for hosts that have no
 # Chromium to print them (Read the Docs); the home page then omits their links.
@@ -48,7 +45,7 @@ endif
 ALLOPTS  = -c . $(SPHINXOPTS) $(DRAFTOPT) $(DECKPDFOPT) $(O)
 BUILD    := $(abspath $(BUILDDIR))
 
-.PHONY: help all html pdf epub slides slides-pdf slides-pptx site live linkcheck test bench hooks clean deps python-deps tex-deps browser-deps epub-deps node-deps
+.PHONY: help all html pdf epub slides slides-pdf slides-pptx site live linkcheck test bench hooks clean deps python-deps pdf-deps browser-deps epub-deps node-deps
 
 help: ## Show this help
 	@echo "Ketamine Therapy for Mood Disorders: build targets"
@@ -68,14 +65,14 @@ html: python-deps ## Build the HTML handbook into $(BUILDDIR)/html
 	$(SPHINXBUILD) -b html -d $(BUILD)/doctrees/html docs $(BUILD)/html $(ALLOPTS) \
 	  || { rm -rf $(BUILD)/html; echo "html build failed: $(BUILDDIR)/html removed" >&2; exit 1; }
 
-pdf: python-deps tex-deps ## Build the PDF handbook into $(BUILDDIR)/pdf (PAPER=a4|letter)
-	@# latexmk's own PDF stays, so it can tell that nothing changed and run no pass;
-	@# a failed build removes it below.
+# The PDF: Sphinx's doctree as Typst, compiled in process to a tagged PDF/UA-1
+# (handbook_sphinx/typst). The builder writes no PDF when anything went wrong.
+pdf: python-deps pdf-deps ## Build the PDF handbook into $(BUILDDIR)/pdf (PAPER=a4|letter)
 	@rm -f $(BUILD)/pdf/$(PDFNAME).pdf
-	$(SPHINXBUILD) -M latexpdf docs $(BUILD)/latex $(ALLOPTS) $(PAPEROPT) \
-	  || { rm -rf $(BUILD)/latex/latex/$(PDFNAME).pdf; echo "pdf build failed: no PDF written" >&2; exit 1; }
+	$(SPHINXBUILD) -b typst -d $(BUILD)/doctrees/typst docs $(BUILD)/typst $(ALLOPTS) $(PAPEROPT) \
+	  || { rm -f $(BUILD)/typst/$(PDFNAME).pdf; echo "pdf build failed: no PDF written" >&2; exit 1; }
 	@mkdir -p $(BUILD)/pdf
-	@cp $(BUILD)/latex/latex/$(PDFNAME).pdf $(BUILD)/pdf/.$(PDFNAME).pdf.tmp
+	@cp $(BUILD)/typst/$(PDFNAME).pdf $(BUILD)/pdf/.$(PDFNAME).pdf.tmp
 	@mv $(BUILD)/pdf/.$(PDFNAME).pdf.tmp $(BUILD)/pdf/$(PDFNAME).pdf
 	@echo "PDF: $(BUILDDIR)/pdf/$(PDFNAME).pdf"
 
@@ -106,10 +103,9 @@ slides-pptx: html ## Write each deck as a PowerPoint file into $(BUILDDIR)/slide
 # that looks current; the new one is assembled aside and moved into place.
 site: ## Assemble the published site in $(BUILDDIR)/site (handbook, /slides/, /downloads/)
 	@rm -rf $(BUILD)/site
-	@$(MAKE) --no-print-directory python-deps tex-deps $(SITEDEPS)
-	@# Installed; now the outputs, the PDF first: its LaTeX passes are the
-	@# longest single job, and the others fit beside them on the second core.
-	@$(MAKE) --no-print-directory -o tex-deps -o browser-deps pdf html epub $(SITEDECKS) slides-pptx
+	@$(MAKE) --no-print-directory python-deps pdf-deps $(SITEDEPS)
+	@# Installed; now the outputs, two at a time on two cores.
+	@$(MAKE) --no-print-directory -o pdf-deps -o browser-deps pdf html epub $(SITEDECKS) slides-pptx
 	@rm -rf $(BUILD)/.site.tmp && mkdir -p $(BUILD)/.site.tmp/slides $(BUILD)/.site.tmp/downloads
 	@cp -r $(BUILD)/html/. $(BUILD)/.site.tmp/
 	@cp -r $(BUILD)/slides/. $(BUILD)/.site.tmp/slides/
@@ -142,7 +138,7 @@ clean: ## Remove every build output
 
 # -- Installing what is missing -----------------------------------------------
 
-deps: python-deps tex-deps browser-deps epub-deps node-deps
+deps: python-deps pdf-deps browser-deps epub-deps node-deps
 
 python-deps: $(VENV)/.installed
 
@@ -153,8 +149,8 @@ $(VENV)/.installed: pyproject.toml tools/requirements.py
 	$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r $(VENV)/requirements.txt
 	@touch $@
 
-tex-deps:
-	@tools/ensure-system-packages tex
+pdf-deps:
+	@tools/ensure-system-packages pdf
 
 browser-deps:
 	@tools/ensure-system-packages browser

@@ -3,7 +3,7 @@
 Used with ``-c .`` by every build (see the Makefile):
 
 - the HTML site and the EPUB from ``docs/``;
-- the PDF from ``docs/`` through the LaTeX builder and LuaLaTeX;
+- the PDF from ``docs/`` through the Typst builder (handbook_sphinx/typst);
 - the reveal.js decks from ``slides/``, selected with the tag ``-t decks``.
 """
 
@@ -53,8 +53,6 @@ handbook_evidence_cutoff = "31 December 2025"
 extensions = [
     "myst_parser",
     "sphinxcontrib.bibtex",
-    # SVG figures stay vector graphics in the PDF (LaTeX cannot read SVG).
-    "sphinxcontrib.cairosvgconverter",
     "handbook_sphinx",
 ]
 if DECKS:
@@ -62,8 +60,15 @@ if DECKS:
     extensions += ["sphinx_revealjs", "handbook_sphinx.decks", "handbook_sphinx.pptx"]
 else:
     # The site's page-not-found page and social-card tags; both only act
-    # on the HTML builder (the 404 page is skipped for EPUB).
-    extensions += ["notfound.extension", "sphinxext.opengraph", "handbook_sphinx.site_links", "handbook_sphinx.sitemap"]
+    # on the HTML builder (the 404 page is skipped for EPUB). The PDF's
+    # builder (-b typst).
+    extensions += [
+        "notfound.extension",
+        "sphinxext.opengraph",
+        "handbook_sphinx.site_links",
+        "handbook_sphinx.sitemap",
+        "handbook_sphinx.typst",
+    ]
 
 root_doc = "index"
 exclude_patterns = ["_build", "**/.*"]
@@ -71,8 +76,12 @@ templates_path = ["theme/templates"]
 language = "en"
 numfig = True
 numfig_format = {"figure": "Figure %s", "table": "Table %s", "code-block": "Listing %s", "section": "Section %s"}
-# Chapters, not whole parts, restart figure and table numbers in the PDF.
+# Tables and figures are numbered by chapter ("Table 5.3") in the PDF, the
+# EPUB and the site alike: handbook_sphinx.numbering numbers the chapters
+# across the parts' toctrees; the appendices take letters ("Table A.1").
 numfig_secnum_depth = 1
+handbook_lettered_parts = ["appendices/index"]
+handbook_unnumbered_parts = ["back-matter/index"]
 
 # Citations: one BibTeX file for the whole project, numbered in Vancouver
 # style as clinical texts are: "[1, 4–6]" in the text, and a reference list
@@ -184,6 +193,15 @@ handbook_decks = [
     ("part-3-safe-practice", "Part III: Safe practice"),
 ]
 handbook_pdf_name = "ketamine-therapy-handbook.pdf"
+# The PDF's keywords (document information and XMP metadata).
+handbook_keywords = [
+    "ketamine",
+    "esketamine",
+    "depression",
+    "treatment-resistant depression",
+    "mood disorders",
+    "handbook",
+]
 handbook_epub_name = "ketamine-therapy-handbook.epub"
 # make site DECK_PDFS=0 turns this off where Chromium cannot print the decks.
 handbook_deck_pdfs = True
@@ -254,59 +272,12 @@ epub_exclude_files = [
     for doc in sorted((ROOT / "docs").rglob("*.md"))
 ]
 
-# -- LaTeX options ----------------------------------------------------------
+# -- PDF options (the Typst builder) -----------------------------------------
 
-latex_engine = "lualatex"
-latex_documents = [("index", "ketamine-therapy-handbook.tex", project, author, "manual", True)]
-latex_toplevel_sectioning = "part"
-latex_show_pagerefs = True
-latex_show_urls = "footnote"
-# makeindex ships with TeX Live's base; xindy would be one more apt package.
-latex_use_xindy = False
-latex_additional_files = ["theme/latex/handbook.sty"]
-latex_elements = {
-    # make pdf PAPER=letter overrides this with -D latex_elements.papersize=letterpaper.
-    "papersize": "a4paper",
-    "pointsize": "11pt",
-    "fontpkg": "",
-    "fncychap": "",
-    "passoptionstopackages": r"\PassOptionsToPackage{svgnames}{xcolor}",
-    "preamble": r"\usepackage{handbook}",
-    "maketitle": r"\handbookmaketitle",
-    # Generic admonitions (objectives, key points, quizzes) are Sphinx's
-    # "note": a light panel with a navy rule on the left, square corners.
-    # handbook.sty turns the quiz panels teal.
-    "sphinxsetup": ", ".join(
-        [
-            "TitleColor={HTML}{1F3A5F}",
-            "InnerLinkColor={HTML}{1F3A5F}",
-            "OuterLinkColor={HTML}{2A7F8F}",
-            "div.note_border-width=0pt",
-            "div.note_border-left-width=2.5pt",
-            "div.note_border-radius=0pt",
-            "div.note_border-TeXcolor={HTML}{1F3A5F}",
-            "div.note_background-TeXcolor={HTML}{F4F7FA}",
-            "div.note_title-background-TeXcolor={HTML}{E1E9F0}",
-            "div.note_title-foreground-TeXcolor={HTML}{1F3A5F}",
-            "div.note_padding=6pt",
-        ]
-    ),
-    "printindex": r"\handbookprintindex",
-    "tableofcontents": r"\handbooktableofcontents",
-    "extrapackages": "",
-}
-latex_elements["preamble"] += "\n" + "\n".join(
-    [
-        rf"\newcommand{{\handbooksubtitle}}{{{handbook_subtitle}}}",
-        rf"\newcommand{{\handbookversion}}{{{release}}}",
-        rf"\newcommand{{\handbookdate}}{{{today}}}",
-        rf"\newcommand{{\handbooknotice}}{{{handbook_notice}}}",
-        rf"\newcommand{{\handbooknoticelong}}{{{handbook_notice_long}}}",
-        rf"\newcommand{{\handbooklicence}}{{{handbook_licence}}}",
-        rf"\newcommand{{\handbookyear}}{{{BUILD_DATE.year}}}",
-        rf"\newcommand{{\handbookevidencecutoff}}{{{handbook_evidence_cutoff}}}",
-    ]
-)
+# make pdf PAPER=letter passes -D typst_paper=letter. The PDF's design is
+# handbook_sphinx/typst/handbook.typ; its title page and verso take the
+# title, subtitle, version, date, notice and licence set above.
+typst_paper = "a4"
 
 # -- reveal.js options --------------------------------------------------------
 

@@ -20,11 +20,11 @@ SHARED_FEATURES = (
     "handbook_sphinx.evidence",
     "handbook_sphinx.alt_text",
     "handbook_sphinx.traceability",
+    "handbook_sphinx.numbering",
     "handbook_sphinx.navigation",
     "handbook_sphinx.citations",
     "handbook_sphinx.bibtex_plugins",
     "handbook_sphinx.editorial_gate",
-    "handbook_sphinx.figure_dates",
 )
 
 

@@ -10,7 +10,7 @@ lookup returns as a pybtex runtime plugin (pybtex's public
 ``register_plugin``) makes every later lookup a dictionary hit; the class is
 the same one, so the output is unchanged.
 
-Acts at setup in every builder (html, epub, latex, revealjs); writes no
+Acts at setup in every builder (html, epub, typst, revealjs); writes no
 nodes and renders nothing.
 """
 

@@ -29,7 +29,7 @@
   the config and adds a key to ``revealjs_script_conf``, which then compare
   as changed.
 
-This module is never loaded by the html, epub or latex builds, so its
+This module is never loaded by the html, epub or typst builds, so its
 directives do not exist there; ``slides/`` is built only by revealjs.
 """
 

@@ -6,7 +6,7 @@ and the decks alike:
 
 - ``{evidence-table}``: a table, one row per result, each with its citation;
   a normal docutils table with the label ``evidence-table`` and the class
-  ``record-table`` (html, epub, latex and revealjs render it like any table;
+  ``record-table`` (html, epub, typst and revealjs render it like any table;
   on a phone the site shows each row as a card).
 - ``{evidence-figure}``: a chart of the active-arm and comparator rates,
   one panel per measure (response, remission, relapse), drawn by
@@ -15,9 +15,9 @@ and the decks alike:
   parallel builds never share a file) and shown as a figure labelled
   ``evidence-figure``. Its ``image_variants`` node (``phone_layout``) gives
   each builder its layout: html a ``<picture>`` (phone layout on narrow
-  screens, wide otherwise), revealjs the wide one, latex, epub and every
-  other builder a standard image of the print one (LaTeX through the
-  SVG→PDF converter like every other figure).
+  screens, wide otherwise), revealjs the wide one, typst (the PDF), epub
+  and every other builder a standard image of the print one (Typst reads
+  the SVG as it is).
 
 Every row is validated before anything is drawn. A missing field, a
 non-numeric or out-of-range rate, a duplicate id or an unknown citation key

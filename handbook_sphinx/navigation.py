@@ -25,7 +25,7 @@ them in. The output is the stock HTML, byte for byte
   stock function, since there the tree's shape depends on the page.
 - epub, revealjs (the decks) and every other theme: the theme's context
   has no ``generate_toctree_html``, so this module does nothing.
-- latex and other non-HTML builders: nothing; they render no sidebar.
+- typst and other non-HTML builders: nothing; they render no sidebar.
 
 ``handbook_cached_navigation = False`` turns it off (the benchmark uses it to
 measure the stock navigation in the same run). Writes no nodes and keeps no

@@ -11,7 +11,7 @@ Docs, a local static server).
   (slides; its slides PDF, trainer notes PDF and participant handout PDF
   while ``handbook_deck_pdfs`` is true; its PowerPoint file) and the
   handbook's PDF and EPUB.
-- epub, latex: nothing. The reader already holds an edition, and a relative
+- epub, typst (the PDF): nothing. The reader already holds an edition, and a relative
   link out of the file would lead nowhere.
 - revealjs: this module is not loaded (``conf.py``); decks link back to the
   handbook through ``{deck-title}`` and ``{read-more}``.

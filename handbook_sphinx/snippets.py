@@ -14,7 +14,7 @@ the snippet file; they are rebased onto the including document, so a chapter
 in ``docs/part-1/`` and a deck in ``slides/`` can show the same figure.
 
 Output: the snippet's own nodes inside a ``container`` with the class
-``snippet`` (html and revealjs: a ``<div class="snippet">``; latex: plain
+``snippet`` (html and revealjs: a ``<div class="snippet">``; typst: plain
 content), so every builder renders the snippet exactly as if it were
 written inline.
 """

@@ -10,7 +10,7 @@ build's environment, so either build sees the whole picture.
 - ``snippet-traceability.json`` and ``snippet-traceability.md`` (snippet →
   chapters, decks) are written into the build's output folder.
 
-Runs in every build (html, epub, latex, revealjs) at ``env-updated``,
+Runs in every build (html, epub, typst, revealjs) at ``env-updated``,
 so its warnings carry into ``-W``. Writes no nodes.
 """
 

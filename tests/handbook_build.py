@@ -41,8 +41,14 @@ class HandbookBuild:
         return self.builddir / "pdf" / PDF_NAME
 
     @property
-    def latex_log(self) -> Path:
-        return self.builddir / "latex" / "latex" / PDF_NAME.replace(".pdf", ".log")
+    def typst_source(self) -> Path:
+        """The book as the PDF builder wrote it for Typst."""
+        return self.builddir / "typst" / "main.typ"
+
+    @cached_property
+    def pdf_pages(self) -> list[str]:
+        """Each page's text as pdftotext gives it, whitespace collapsed."""
+        return pdf_pages(self.pdf)
 
     def soup(self, path: Path) -> BeautifulSoup:
         return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
@@ -60,7 +66,11 @@ class HandbookBuild:
 
     @cached_property
     def pdf_text(self) -> str:
-        return "\n".join(page.extract_text() or "" for page in self.pdf_reader.pages)
+        # pdftotext, not pypdf: Typst maps a hard hyphen that shares its glyph
+        # with hyphenation's soft hyphen through /ActualText, which pypdf
+        # ignores (it reads "open\u00adchannel"); poppler, like a reader's
+        # copy and paste, reads "open-channel".
+        return "\n".join(self.pdf_pages)
 
 
 def run_make(builddir: Path, *targets: str, extra_env: dict | None = None) -> subprocess.CompletedProcess:
@@ -87,6 +97,12 @@ def source_slide_count(deck: str) -> int:
 
 def deck_snippets(deck: str) -> list[str]:
     return SNIPPET_USE.findall((PROJECT / "slides" / f"{deck}.md").read_text(encoding="utf-8"))
+
+
+def pdf_pages(pdf: Path) -> list[str]:
+    """Each page's text, whitespace collapsed (pdftotext, as a reader's copy and paste sees it)."""
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    return [re.sub(r"\s+", " ", page) for page in text.split("\f")[:-1]]
 
 
 def normalise(text: str) -> str:

@@ -139,7 +139,7 @@ def test_where_the_reader_is_is_marked_on_each_page(app, soup, docname, current)
     assert opened == [title for title in current if title in {"Part A", "Part B", "Section A2"}]
 
 
-@pytest.mark.parametrize("builder", ["latex", "epub", "text"])
+@pytest.mark.parametrize("builder", ["typst", "epub", "text"])
 def test_inert_outside_the_html_builder(make_app, rootdir, sphinx_test_tempdir, builder, machinery_env):
     srcdir = sphinx_test_tempdir / f"navigation-{builder}"
     if not srcdir.exists():

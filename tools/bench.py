@@ -15,14 +15,13 @@ reports the maximum over the child and the descendants it waited for, so a
 Measured:
 
 - cold builds of ``make html``, ``pdf``, ``epub``, ``slides``,
-  ``slides-pdf``, ``slides-pptx`` and ``all`` (``-j2``) in a fresh build folder each run;
+  ``slides-pdf`` and ``all`` (``-j2``) in a fresh build folder each run;
 - incremental builds: a no-op ``make html``; an edit to one chapter's body;
   an edit to one shared snippet (handbook and decks), with the documents
   each re-read, parsed from Sphinx's "reading sources" lines; a no-op deck
-  rebuild; a no-op ``make pdf`` and the LuaLaTeX passes it runs (and the
-  same with the PDF recipe proposed in the report);
-- the PDF: LuaLaTeX passes (latexmk's "Run number" lines), seconds per
-  pass, pages, seconds per page, and the share of LaTeX versus Sphinx;
+  rebuild; a no-op ``make pdf``;
+- the PDF (Typst): pages, seconds per page, and the share of Typst's
+  compilation versus Sphinx (reading, assembling, writing main.typ);
 - ``make all`` as the Makefile has it, with a timeline of what it started
   when, and the same with the PDF started first (a scratch Makefile);
 - scaling: synthetic handbooks of 10, 40 and 160 chapters made from the
@@ -65,7 +64,7 @@ OPTIONAL_FILES = ("package.json", "package-lock.json")
 LINKED_DIRS = ("node_modules",)
 PROJECT_DIRS = ("docs", "snippets", "slides", "data", "theme", "handbook_sphinx", "tools")
 PDFNAME = "ketamine-therapy-handbook"
-COLD_TARGETS = ("html", "pdf", "epub", "slides", "slides-pdf", "slides-pptx", "all")
+COLD_TARGETS = ("html", "pdf", "epub", "slides", "slides-pdf", "all")
 # The Makefile's options without -q: the "reading sources" lines are how
 # re-read documents are counted.
 SPHINXOPTS = "-n -W --keep-going"
@@ -79,10 +78,8 @@ LIMIT_THEME = 1.3
 LIMIT_EDIT = 1.5
 LIMIT_DECK_NOOP = 1.5
 LIMIT_ALL = 1.3
-# A book with a table of contents, an index and page references needs three
-# LuaLaTeX passes: write the .aux/.toc/.idx, typeset them (which moves
-# pages), then settle the page numbers.
-LIMIT_PDF_PASSES = 3
+# The PDF (Typst) against the HTML site, both cold, as issue 17 states it.
+LIMIT_PDF_HTML = 1.5
 
 
 # -- Running and timing one subprocess ---------------------------------------
@@ -256,7 +253,7 @@ class Workspace:
         self.env = {
             **os.environ,
             "SOURCE_DATE_EPOCH": source_date_epoch,
-            # Sphinx's own lines and LaTeX's arrive in order, with their time.
+            # Sphinx's own lines arrive in order, with their time.
             "PYTHONUNBUFFERED": "1",
             "PYTHONDONTWRITEBYTECODE": "1",
         }
@@ -482,52 +479,37 @@ def parse_only(docs: Path) -> int:
 
 # -- Measurements ---------------------------------------------------------------
 
-LATEXMK_RUN = re.compile(r"Run number (?P<number>\d+) of rule '(?P<rule>[^']+)'")
-LATEX_START = re.compile(r"^(Latexmk: |Rc files read:)")
-SPHINX_DONE = re.compile(r"^build succeeded")
+TYPST_START = re.compile(r"^writing main\.typ")
+TYPST_DONE = re.compile(r"^compiling the PDF with Typst")
 
 
 def pdf_phases(sample: Sample) -> dict:
-    """LuaLaTeX passes, and the seconds spent in Sphinx and in LaTeX, from one ``make pdf``'s timed lines."""
-    rules = [match["rule"] for _, line in sample.lines if (match := LATEXMK_RUN.search(line))]
-    sphinx_end = next((t for t, line in sample.lines if SPHINX_DONE.match(line)), None)
-    latex_times = [t for t, line in sample.lines if LATEX_START.match(line)]
-    latex_start = next((t for t in latex_times if sphinx_end is None or t >= sphinx_end), None)
-    latex_end = latex_times[-1] if latex_times else None
-    sphinx_s = sphinx_end if sphinx_end is not None else float("nan")
-    latex_s = (latex_end - latex_start) if latex_start is not None and latex_end is not None else float("nan")
-    # A pass lasts until the next rule starts, the last one until latexmk stops.
-    starts = [(t, m["rule"]) for t, line in sample.lines if (m := LATEXMK_RUN.search(line))]
-    ends = [t for t, _ in starts[1:]] + ([latex_end if latex_end is not None else sample.wall] if starts else [])
-    pass_s = [end - t for (t, rule), end in zip(starts, ends, strict=True) if rule in {"pdflatex", "lualatex", "latex"}]
-    return {
-        # latexmk calls the engine rule "pdflatex" whatever the engine; conf.py makes it lualatex.
-        "latex_passes": sum(1 for rule in rules if rule in {"pdflatex", "lualatex", "latex"}),
-        "makeindex_runs": sum(1 for rule in rules if rule.startswith("makeindex")),
-        "sphinx_s": round(sphinx_s, 3),
-        "latex_s": round(latex_s, 3),
-        "pass_s": [round(t, 2) for t in pass_s],
-    }
+    """Seconds in Sphinx (to main.typ) and in Typst's compilation, from one ``make pdf``'s timed lines.
+
+    Sphinx prints "writing main.typ... done" when main.typ is written, and
+    "compiling the PDF with Typst... PDF written" when the PDF is.
+    """
+    start = next((t for t, line in sample.lines if TYPST_START.match(line)), None)
+    done = next((t for t, line in sample.lines if TYPST_DONE.match(line)), None)
+    typst_s = (done - start) if start is not None and done is not None else float("nan")
+    sphinx_s = start if start is not None else float("nan")
+    return {"sphinx_s": round(sphinx_s, 3), "typst_s": round(typst_s, 3)}
 
 
 # What `make all` starts, in the order it starts them: the evidence for its wall time.
 TIMELINE_EVENTS = (
     (re.compile(r"sphinx-build -b html "), "html"),
     (re.compile(r"sphinx-build -b epub "), "epub"),
-    (re.compile(r"sphinx-build -M latexpdf "), "pdf (Sphinx)"),
+    (re.compile(r"sphinx-build -b typst "), "pdf"),
     (re.compile(r"sphinx-build -b revealjs "), "decks"),
     (re.compile(r"tools/deck_pdf\.py "), "deck PDFs"),
-    (re.compile(r"sphinx-build -b pptx "), "PowerPoint decks"),
-    (re.compile(r"Latexmk: All targets"), "LaTeX done"),
+    (re.compile(r"^PDF: "), "PDF done"),
 )
 
 
 def timeline(sample: Sample) -> list[tuple[float, str]]:
     events = []
     for t, line in sample.lines:
-        if (match := LATEXMK_RUN.search(line)) and match["rule"] in {"pdflatex", "lualatex"}:
-            events.append((round(t, 1), f"LaTeX pass {match['number']}"))
-            continue
         events += [(round(t, 1), name) for pattern, name in TIMELINE_EVENTS if pattern.search(line)]
     return [*events, (round(sample.wall, 1), "done")]
 
@@ -584,13 +566,10 @@ def measure_cold(ws: Workspace, project: Path, runs: int) -> dict[str, Measureme
         pages = pdf_details[0]["pages"]
         pdf.extra = {
             "runs": pdf_details,
-            "latex_passes": max(d["latex_passes"] for d in pdf_details),
-            "makeindex_runs": max(d["makeindex_runs"] for d in pdf_details),
             "pages": pages,
             "seconds_per_page": round(pdf.median / pages, 3),
-            "pass_s": sorted(pdf_details, key=lambda d: sum(d["pass_s"]))[len(pdf_details) // 2]["pass_s"],
-            "latex_share": round(
-                statistics.median(d["latex_s"] / s.wall for d, s in zip(pdf_details, pdf.samples, strict=True)), 3
+            "typst_share": round(
+                statistics.median(d["typst_s"] / s.wall for d, s in zip(pdf_details, pdf.samples, strict=True)), 3
             ),
             "sphinx_share": round(
                 statistics.median(d["sphinx_s"] / s.wall for d, s in zip(pdf_details, pdf.samples, strict=True)), 3
@@ -601,10 +580,11 @@ def measure_cold(ws: Workspace, project: Path, runs: int) -> dict[str, Measureme
 
 PDF_FIRST = "all, PDF started first (proposed)"
 # The site recipe as it stands, and the same with the PDF started first: its
-# phony tex-deps prerequisite otherwise costs it its place in the -j2 queue
-# behind html and epub, and its single-threaded LaTeX passes end the build.
+# phony pdf-deps prerequisite otherwise costs it its place in the -j2 queue
+# behind html and epub. (The Makefile starts the PDF first already; the
+# variant is measured only while it does not.)
 SITE_RECIPE = "$(MAKE) --no-print-directory html pdf epub $(SITEDECKS)"
-SITE_RECIPE_PDF_FIRST = "$(MAKE) --no-print-directory -o tex-deps -o browser-deps pdf html epub $(SITEDECKS)"
+SITE_RECIPE_PDF_FIRST = "$(MAKE) --no-print-directory -o pdf-deps -o browser-deps pdf html epub $(SITEDECKS)"
 
 
 def patched_project(project: Path, suffix: str, old: str, new: str) -> Path | None:
@@ -625,35 +605,15 @@ def pdf_first_project(project: Path) -> Path | None:
     return patched_project(project, "-pdf-first", SITE_RECIPE, SITE_RECIPE_PDF_FIRST)
 
 
-PDF_KEPT = "pdf no-op, latexmk's PDF kept (proposed)"
-# The pdf recipe deletes latexmk's own PDF before each build, so latexmk
-# always runs at least one LuaLaTeX pass; deleting only the published copy
-# keeps a failed build from leaving a PDF that looks current all the same.
-PDF_RM = "@rm -f $(BUILD)/pdf/$(PDFNAME).pdf $(BUILD)/latex/latex/$(PDFNAME).pdf"
-PDF_RM_KEPT = "@rm -f $(BUILD)/pdf/$(PDFNAME).pdf"
-
-
 def measure_pdf_noop(ws: Workspace, project: Path, runs: int) -> dict[str, Measurement]:
-    """``make pdf`` again with nothing changed: the LuaLaTeX passes it runs should be none."""
+    """``make pdf`` again with nothing changed: Sphinx re-reads nothing; Typst compiles again."""
     print("PDF no-op rebuilds", flush=True)
-    variants = {"pdf no-op": project}
-    kept = patched_project(project, "-pdf-kept", PDF_RM, PDF_RM_KEPT)
-    if kept is not None:
-        variants[PDF_KEPT] = kept
-
-    def noop(variant_project: Path, builddir: Path):
-        return lambda run_number: ws.make(variant_project, "pdf", builddir)[0]
-
-    jobs = {}
-    for name, variant_project in variants.items():
-        builddir = ws.base / "incremental" / ("pdf-kept" if name == PDF_KEPT else "pdf")
-        shutil.rmtree(builddir, ignore_errors=True)
-        ws.make(variant_project, "pdf", builddir)  # the cold build this no-op follows, not timed
-        jobs[name] = noop(variant_project, builddir)
-    results = round_robin(runs, jobs)
+    builddir = ws.base / "incremental" / "pdf"
+    shutil.rmtree(builddir, ignore_errors=True)
+    ws.make(project, "pdf", builddir)  # the cold build this no-op follows, not timed
+    results = round_robin(runs, {"pdf no-op": lambda run_number: ws.make(project, "pdf", builddir)[0]})
     for m in results.values():
-        m.extra["read"] = [documents_read(s).get("latex", []) for s in m.samples]
-        m.extra["latex_passes"] = [pdf_phases(s)["latex_passes"] for s in m.samples]
+        m.extra["read"] = [documents_read(s).get("typst", []) for s in m.samples]
     return results
 
 
@@ -832,7 +792,7 @@ def report(data: dict) -> tuple[str, list[dict]]:
         f"min and median wall seconds · load average {data['load_before']} before, {data['load_after']} after · "
         f"bench took {data['total_s'] / 60:.1f} min.",
         "",
-        "Peak RSS is the largest single process of the build (make, sphinx-build, LuaLaTeX or Chromium). "
+        "Peak RSS is the largest single process of the build (make, sphinx-build or Chromium). "
         "Ratios use the min of each measurement, all taken in this run.",
         "",
     ]
@@ -894,12 +854,12 @@ def report(data: dict) -> tuple[str, list[dict]]:
         ratio = decks.min / noop.min
         target("Deck no-op vs HTML no-op", f"{ratio:.2f}×", f"≤ {LIMIT_DECK_NOOP}×", ratio <= LIMIT_DECK_NOOP)
         if "pdf no-op" in incremental:
-            passes = max(incremental["pdf no-op"].extra["latex_passes"])
+            pdf_noop = incremental["pdf no-op"]
             target(
-                "PDF no-op rebuild runs no LaTeX pass",
-                f"{passes} LuaLaTeX pass(es), {fmt(incremental['pdf no-op'].min)} s",
+                "PDF no-op re-reads nothing",
+                ", ".join(sorted({str(len(r)) for r in pdf_noop.extra["read"]})),
                 "0",
-                passes == 0,
+                all(not r for r in pdf_noop.extra["read"]),
             )
     if cold:
         singles = {name: m for name, m in cold.items() if name in COLD_TARGETS and name != "all"}
@@ -911,13 +871,8 @@ def report(data: dict) -> tuple[str, list[dict]]:
             f"≤ {LIMIT_ALL}×",
             ratio <= LIMIT_ALL,
         )
-        pdf = cold["pdf"].extra
-        target(
-            "PDF runs only the LaTeX passes it needs",
-            f"{pdf['latex_passes']} LuaLaTeX passes, {pdf['makeindex_runs']} makeindex",
-            f"≤ {LIMIT_PDF_PASSES} passes (aux/toc/idx, then TOC and index, then page numbers settle)",
-            pdf["latex_passes"] <= LIMIT_PDF_PASSES,
-        )
+        ratio = cold["pdf"].min / cold["html"].min
+        target("Cold make pdf vs cold make html", f"{ratio:.2f}×", f"≤ {LIMIT_PDF_HTML}×", ratio <= LIMIT_PDF_HTML)
 
     lines += ["## Targets", "", "| Target | Measured | Limit | Result |", "|---|---|---|---|"]
     lines += [f"| {t['target']} | {t['measured']} | {t['limit']} | {verdict(t['met'])} |" for t in targets]
@@ -946,10 +901,9 @@ def report(data: dict) -> tuple[str, list[dict]]:
             "",
             "### PDF",
             "",
-            f"- LuaLaTeX passes: {pdf['latex_passes']} (and {pdf['makeindex_runs']} makeindex run)",
             f"- pages: {pdf['pages']}; {pdf['seconds_per_page']:.3f} s per page (median build)",
-            f"- time in Sphinx (to LaTeX sources): {pdf['sphinx_share']:.0%}; in LaTeX (latexmk): {pdf['latex_share']:.0%}",
-            f"- seconds per LuaLaTeX pass (median build): {', '.join(f'{t:.1f}' for t in pdf['pass_s'])}",
+            f"- time in Sphinx (reading, assembling, writing main.typ): {pdf['sphinx_share']:.0%}; "
+            f"in Typst (compiling the PDF): {pdf['typst_share']:.0%}",
             "",
         ]
         for name in ("all", PDF_FIRST):
@@ -972,16 +926,6 @@ def report(data: dict) -> tuple[str, list[dict]]:
 
         lines += measurement_rows(incremental.values(), " | documents re-read", reads)
         lines.append("")
-        for name in ("pdf no-op", PDF_KEPT):
-            if name in incremental:
-                passes = "/".join(map(str, sorted(set(incremental[name].extra["latex_passes"]))))
-                lines.append(f"- `{name}`: {passes} LuaLaTeX pass(es), min {fmt(incremental[name].min)} s.")
-        if PDF_KEPT in incremental:
-            lines += [
-                "",
-                f"`{PDF_KEPT}` is the pdf recipe with its first line as `{PDF_RM_KEPT}` (a scratch Makefile): "
-                "latexmk then decides from its own records that nothing needs typesetting.",
-            ]
         lines.append("")
     if scaling:
         results, sizes, documents = scaling["results"], scaling["sizes"], scaling["documents"]

@@ -1,0 +1,83 @@
+"""Chapter numbers, and tables and figures numbered by chapter in every output.
+
+A trainer who says "see Table 5.3" must send every reader to the same table,
+whether they hold the PDF, the EPUB or the site. The handbook's parts are
+separate toctrees, and Sphinx numbers figures either globally (no numbered
+toctree: "Table 8") or by section numbers that restart in every part
+(``:numbered:`` on each part's toctree: "Table 1.3" in Part II). Neither is
+the book's numbering, where chapters run on from one part to the next.
+
+So the chapters are numbered here, once, from the toctrees: the root
+document lists the parts; each part lists its chapters. Chapters in the parts
+named by ``handbook_lettered_parts`` (the appendices) take letters, those in
+``handbook_unnumbered_parts`` (glossary, references) take none. Sphinx's own
+toctree collector then numbers figures and tables as usual, but it sees each
+chapter as if it carried that number as its section number, so with
+``numfig_secnum_depth = 1`` the numbers are "5.3" and "A.1". No heading
+gains a visible number on the site: only the figure numbers change.
+
+- html, epub: "Table 5.3" in captions and in ``{numref}`` links.
+- typst (the PDF): the same numbers, read from the environment, and the
+  chapter numbers on the chapter openers and in the contents
+  (``chapter_numbers``).
+- revealjs: the decks have no parts; Sphinx numbers as it always did.
+"""
+
+from __future__ import annotations
+
+import string
+
+from sphinx.environment.collectors.toctree import TocTreeCollector
+
+
+def chapter_numbers(env) -> dict[str, str]:
+    """docname → the chapter's number ("5") or letter ("A"), for every numbered chapter."""
+    config = env.config
+    lettered = set(config.handbook_lettered_parts)
+    unnumbered = set(config.handbook_unnumbered_parts)
+    includes = env.toctree_includes
+    numbers: dict[str, str] = {}
+    number = 0
+    for part in includes.get(config.root_doc, []):
+        chapters = includes.get(part)
+        if chapters is None:
+            # A document in the root toctree without a toctree of its own is a chapter.
+            if part not in unnumbered:
+                number += 1
+                numbers[part] = str(number)
+            continue
+        if part in unnumbered:
+            continue
+        for index, chapter in enumerate(chapters):
+            if part in lettered:
+                numbers[chapter] = string.ascii_uppercase[index]
+            else:
+                number += 1
+                numbers[chapter] = str(number)
+    return numbers
+
+
+class ChapterNumberingCollector(TocTreeCollector):
+    """Sphinx's toctree collector, numbering figures and tables within chapters."""
+
+    def assign_figure_numbers(self, env) -> list[str]:
+        real = env.toc_secnumbers
+        chapters = {doc: {"": (number,)} for doc, number in chapter_numbers(env).items() if doc not in real}
+        env.toc_secnumbers = {**real, **chapters}
+        try:
+            return super().assign_figure_numbers(env)
+        finally:
+            env.toc_secnumbers = real
+
+
+def setup(app) -> dict:
+    app.add_config_value("handbook_lettered_parts", [], "env", types=frozenset({list, tuple}))
+    app.add_config_value("handbook_unnumbered_parts", [], "env", types=frozenset({list, tuple}))
+    # Replace Sphinx's own toctree collector (registered before any extension)
+    # with the subclass above; it does everything else exactly as before.
+    for listener in list(app.events.listeners.get("env-get-updated", [])):
+        owner = getattr(listener.handler, "__self__", None)
+        if type(owner) is TocTreeCollector:
+            owner.disable(app)
+    app.add_env_collector(ChapterNumberingCollector)
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
