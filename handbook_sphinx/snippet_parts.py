@@ -107,16 +107,17 @@ def _the_one(container: nodes.Element, kinds: tuple[type, ...], what: str, optio
     return found[0]
 
 
-def _check_range(option: str, chosen: list[int], count: int, what: str) -> None:
+def _check_range(option: str, chosen: list[int], count: int, container: str, parts: str) -> None:
     if chosen[-1] > count:
-        raise PartError(f":{option}: asks for {what} {chosen[-1]}, but the snippet's {what.split()[0]} has {count}")
+        part = parts.split()[0].removesuffix("s")
+        raise PartError(f":{option}: asks for {part} {chosen[-1]}, but the snippet's {container} has {count} {parts}")
 
 
 def select_items(container: nodes.Element, value: str) -> None:
     chosen = parse_ranges("items", value)
     listing = _the_one(container, _LISTS, "list", "items")
     items = [child for child in listing.children if isinstance(child, nodes.list_item)]
-    _check_range("items", chosen, len(items), "list item")
+    _check_range("items", chosen, len(items), "list", "items")
     if isinstance(listing, nodes.enumerated_list) and chosen[0] > 1:
         listing["start"] = listing.get("start", 1) + chosen[0] - 1
     for number, item in enumerate(items, start=1):
@@ -129,7 +130,7 @@ def select_rows(container: nodes.Element, value: str) -> None:
     table = _the_one(container, (nodes.table,), "table", "rows")
     body = next(table.findall(nodes.tbody), None)
     rows = [row for row in body.children if isinstance(row, nodes.row)] if body is not None else []
-    _check_range("rows", chosen, len(rows), "table row")
+    _check_range("rows", chosen, len(rows), "table", "rows under its header")
     for number, row in enumerate(rows, start=1):
         if number not in chosen:
             body.remove(row)
@@ -163,28 +164,31 @@ def choose_panel(container: nodes.Element, value: str) -> None:
 
 def show_part(container: nodes.Element, options: dict) -> list[str]:
     """Apply ``options`` to the snippet's nodes in ``container``; return the problems (then nothing is changed)."""
-    if not any(key in options for key in OPTION_SPEC):
-        return []
-    trial = container.deepcopy()
     steps = [
-        ("items", select_items),
-        ("rows", select_rows),
-        ("panel", choose_panel),
-        ("bare", lambda node, _value: strip_to_bare(node)),
+        (option, step)
+        for option, step in (
+            ("items", select_items),
+            ("rows", select_rows),
+            ("panel", choose_panel),
+            ("bare", lambda node, _value: strip_to_bare(node)),
+        )
+        if option in options
     ]
-    problems = []
+    if not steps:
+        return []
+    # A dry run on a copy first: a snippet is changed only when every option applies.
+    trial, problems = container.deepcopy(), []
     for option, step in steps:
-        if option not in options:
-            continue
         try:
             step(trial, options[option])
         except PartError as error:
             problems.append(str(error))
     if problems:
         return problems
-    container.children = []
-    container.extend(trial.children)
-    if any(key in options for key in ("items", "rows", "bare")):
+    # Then on the snippet's own nodes, which the document's ids point to.
+    for option, step in steps:
+        step(container, options[option])
+    if any(option != "panel" for option, _ in steps):
         container["classes"].append("snippet-part")
     return []
 
