@@ -166,3 +166,30 @@ def test_slide_forms_of_figures_are_epub_safe_and_legible_at_full_width():
         assert root.find(f"{SVG}title") is not None and root.find(f"{SVG}desc") is not None, form.name
         sizes = [float(t.get("font-size")) for t in root.iter(f"{SVG}text")]
         assert sizes and min(sizes) >= 26, form.name
+
+
+def test_slide_forms_describe_the_same_facts_as_their_figures():
+    """A slide form draws its figure's facts: the same <title> and <desc>, word for word.
+
+    When a figure's facts change, its description changes with them, and
+    this test fails until the slide form beside it is redrawn to match.
+    """
+    for form in sorted((PROJECT / "snippets").rglob("*.slide.svg")):
+        printed = ET.parse(form.with_name(form.name.replace(".slide.svg", ".svg"))).getroot()
+        slide = ET.parse(form).getroot()
+        for part in ("title", "desc"):
+            assert slide.find(f"{SVG}{part}").text == printed.find(f"{SVG}{part}").text, f"{form.name}: {part}"
+
+
+def test_decks_show_every_panel_of_the_evidence_chart():
+    """Each outcome the evidence data holds is drawn on some slide (``:panel:``), so no panel is left out."""
+    import yaml
+
+    measures = {row["measure"] for row in yaml.safe_load((PROJECT / "data" / "trials.yaml").read_text("utf-8"))}
+    shown = set()
+    for deck in DECKS:
+        text = (PROJECT / "slides" / f"{deck}.md").read_text(encoding="utf-8")
+        shown |= set(
+            re.findall(r"^\{snippet\} trd-evidence/evidence-figure\n:panel: (\S+)$", text.replace("```", ""), re.M)
+        )
+    assert shown == measures
