@@ -129,6 +129,9 @@ handbook_evidence_data = "data/trials.yaml"
 # on; -D handbook_editorial_gate=0 only for a local look at a draft.
 handbook_editorial_gate = True
 handbook_tertiary_domains = "data/tertiary-domains.txt"
+# Fields no published record shows, each with its reason and the records
+# consulted; a line that goes stale fails the build (README, "Add a reference").
+handbook_reference_exceptions = "data/reference-exceptions.txt"
 # Every entry is cited somewhere in the handbook; a deck cites a subset.
 handbook_cite_every_reference = not DECKS
 
