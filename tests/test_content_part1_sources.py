@@ -99,7 +99,8 @@ def test_bioavailability_is_tabulated_once():
     tables = [
         str(path.relative_to(PROJECT))
         for path in sorted((PROJECT / "snippets").rglob("*.md"))
-        if "{list-table}" in (text := path.read_text(encoding="utf-8")) and re.search(r"^\s*- Bioavailability\s*$", text, re.M)
+        if "{list-table}" in (text := path.read_text(encoding="utf-8"))
+        and re.search(r"^\s*- Bioavailability\s*$", text, re.M)
     ]
     assert tables == [str(PK_TABLE.relative_to(PROJECT))]
     routes = ROUTES.read_text(encoding="utf-8")
@@ -110,9 +111,15 @@ def test_oral_bioavailability_range_matches_the_table():
     table = PK_TABLE.read_text(encoding="utf-8")
     oral = re.search(r"\* - Oral\n\s+- ≈(\d+–\d+)%", table)
     assert oral, "the table has no oral row with a range"
-    for path in (ROUTES, PROJECT / "snippets" / "routes" / "oral-numbers.md", PROJECT / "docs" / "part-1-foundations" / "pharmacology.md"):
+    for path in (
+        ROUTES,
+        PROJECT / "snippets" / "routes" / "oral-numbers.md",
+        PROJECT / "docs" / "part-1-foundations" / "pharmacology.md",
+    ):
         text = path.read_text(encoding="utf-8")
-        assert f"about {oral[1]}%" in text, f"{path.relative_to(PROJECT)} does not quote the table's oral range {oral[1]}%"
+        assert f"about {oral[1]}%" in text, (
+            f"{path.relative_to(PROJECT)} does not quote the table's oral range {oral[1]}%"
+        )
 
 
 def test_time_course_of_benefit_cites_primary_trials():
