@@ -48,7 +48,7 @@ endif
 ALLOPTS  = -c . $(SPHINXOPTS) $(DRAFTOPT) $(DECKPDFOPT) $(O)
 BUILD    := $(abspath $(BUILDDIR))
 
-.PHONY: help all html pdf epub slides slides-pdf site live linkcheck test bench hooks clean deps python-deps tex-deps browser-deps epub-deps node-deps
+.PHONY: help all html pdf epub slides slides-pdf site changes live linkcheck test bench hooks clean deps python-deps tex-deps browser-deps epub-deps node-deps
 
 help: ## Show this help
 	@echo "Ketamine Therapy for Mood Disorders: build targets"
@@ -92,6 +92,16 @@ slides: html ## Build the reveal.js training decks into $(BUILDDIR)/slides
 slides-pdf: slides browser-deps ## Print each deck to PDF (slides, and a handout with notes)
 	$(VENV)/bin/python tools/deck_pdf.py $(BUILD)/slides $(BUILD)/slides-pdf
 
+# "What changed": the working tree against an earlier edition (FROM=1.0.0 or
+# a commit; default: the previous edition in editions.yaml), listed here and
+# written to $(BUILDDIR)/changes/changes-<from>-<to>.pdf. It reads git history:
+# a shallow clone or an unknown FROM stops with one line. CHANGES_IF_HISTORY=1
+# (make site) turns a missing history into a note instead of an error.
+FROM ?=
+changes: python-deps tex-deps ## List what changed since an edition (FROM=<edition or commit>) and write its PDF
+	$(VENV)/bin/python -m handbook_sphinx.changes --out $(BUILD)/changes $(if $(FROM),--from '$(FROM)') \
+	  $(if $(CHANGES_IF_HISTORY),--if-history)
+
 # The published tree: the handbook at /, the decks at /slides/, the PDF, EPUB
 # and deck PDFs at /downloads/. Links between the outputs are written for this
 # layout. The old site goes first, so a failed output leaves no site behind
@@ -101,13 +111,14 @@ site: ## Assemble the published site in $(BUILDDIR)/site (handbook, /slides/, /d
 	@$(MAKE) --no-print-directory python-deps tex-deps $(SITEDEPS)
 	@# Installed; now the outputs, the PDF first: its LaTeX passes are the
 	@# longest single job, and the others fit beside them on the second core.
-	@$(MAKE) --no-print-directory -o tex-deps -o browser-deps pdf html epub $(SITEDECKS)
+	@$(MAKE) --no-print-directory -o tex-deps -o browser-deps pdf html epub $(SITEDECKS) changes FROM= CHANGES_IF_HISTORY=1
 	@rm -rf $(BUILD)/.site.tmp && mkdir -p $(BUILD)/.site.tmp/slides $(BUILD)/.site.tmp/downloads
 	@cp -r $(BUILD)/html/. $(BUILD)/.site.tmp/
 	@cp -r $(BUILD)/slides/. $(BUILD)/.site.tmp/slides/
 	@rm -rf $(BUILD)/.site.tmp/.buildinfo $(BUILD)/.site.tmp/slides/.buildinfo $(BUILD)/.site.tmp/_sources $(BUILD)/.site.tmp/slides/_sources
 	@cp $(BUILD)/pdf/$(PDFNAME).pdf $(BUILD)/epub/$(PDFNAME).epub $(BUILD)/.site.tmp/downloads/
 	@$(if $(filter slides-pdf,$(SITEDECKS)),cp $(BUILD)/slides-pdf/*.pdf $(BUILD)/.site.tmp/downloads/)
+	@find $(BUILD)/changes -maxdepth 1 -name 'changes-*.pdf' -exec cp {} $(BUILD)/.site.tmp/downloads/ \;
 	@mv $(BUILD)/.site.tmp $(BUILD)/site
 	@echo "Site: $(BUILDDIR)/site (preview: python3 -m http.server -d $(BUILDDIR)/site 8000)"
 
