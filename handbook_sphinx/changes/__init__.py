@@ -126,7 +126,9 @@ class ResolveSiteLinks(SphinxPostTransform):
                 continue
             path = node[page.SITE_PATH]
             if site:
-                node["refuri"] = relative_uri(builder.get_target_uri(docname), path)
+                # A deck slide's fragment (#/6) has a slash that relative_uri would read as a folder.
+                target, hash_mark, fragment = path.partition("#")
+                node["refuri"] = relative_uri(builder.get_target_uri(docname), target) + hash_mark + fragment
             else:
                 base = self.config.html_baseurl or ""
                 node["refuri"] = (base if base.endswith("/") else base + "/") + path

@@ -552,16 +552,19 @@ def abbreviate(segments: list[Segment], window: int = 6) -> list[Segment]:
         if segment.marked:
             result.append(segment)
             continue
-        words = segment.text.split(" ")
+        tokens = re.findall(r"\s*\S+", segment.text)  # each word with the space before it
+        trailing = segment.text[len(segment.text.rstrip()) :]
         keep_head = index > 0  # after a change: its first words
         keep_tail = index < last  # before a change: its last words
-        limit = window * (keep_head + keep_tail)
-        if len(words) <= limit + 1:
+        if len(tokens) <= window * (keep_head + keep_tail) + 1:
             result.append(segment)
-        elif keep_head and keep_tail:
-            result.append(Segment(" ".join(words[: window + 1]) + " … " + " ".join(words[-window - 1 :]), False))
+            continue
+        head = "".join(tokens[:window])
+        tail = "".join(tokens[-window:]).lstrip() + trailing
+        if keep_head and keep_tail:
+            result.append(Segment(f"{head} … {tail}", False))
         elif keep_tail:
-            result.append(Segment("… " + " ".join(words[-window - 1 :]), False))
+            result.append(Segment(f"… {tail}", False))
         else:
-            result.append(Segment(" ".join(words[: window + 1]) + " …", False))
+            result.append(Segment(f"{head} …", False))
     return result
