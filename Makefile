@@ -99,7 +99,7 @@ slides-pdf: slides browser-deps ## Print each deck to PDF (slides, and a handout
 # (make site) turns a missing history into a note instead of an error.
 FROM ?=
 changes: python-deps tex-deps ## List what changed since an edition (FROM=<edition or commit>) and write its PDF
-	$(VENV)/bin/python -m handbook_sphinx.changes --out $(BUILD)/changes $(if $(FROM),--from '$(FROM)') \
+	@$(VENV)/bin/python -m handbook_sphinx.changes --out $(BUILD)/changes $(if $(FROM),--from '$(FROM)') \
 	  $(if $(CHANGES_IF_HISTORY),--if-history)
 
 # The published tree: the handbook at /, the decks at /slides/, the PDF, EPUB

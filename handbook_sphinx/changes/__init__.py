@@ -19,7 +19,8 @@ What each builder renders:
 
 Freshness: the page depends on every source file it compares and on
 ``editions.yaml`` and ``data/safety-relevant.yaml`` (``note_dependency``); a
-file added or removed, or a clone unshallowed, re-reads it too
+file added or removed, or a change in the history this copy has (none,
+shallow, full), re-reads it too
 (``env-get-outdated``). The earlier edition is a fixed commit.
 
 Failure: a wrong commit in editions.yaml or a stale safety entry is a
@@ -42,7 +43,7 @@ from handbook_sphinx.changes import page, wording
 from handbook_sphinx.changes.compare import SAFETY_FILE, SafetyRulesError
 from handbook_sphinx.changes.comparison import compare_edition
 from handbook_sphinx.changes.editions import EDITIONS_FILE, EditionsError, load_editions
-from handbook_sphinx.changes.history import HistoryError, MissingHistory, is_shallow, read_worktree
+from handbook_sphinx.changes.history import HistoryError, MissingHistory, history_state, read_worktree
 
 logger = logging.getLogger(__name__)
 
@@ -60,7 +61,7 @@ class WhatChangedDirective(SphinxDirective):
         for path in files:
             self.env.note_dependency(str(root / path))
         store = _store(self.env)
-        store[self.env.docname] = (tuple(sorted(files)), is_shallow(root))
+        store[self.env.docname] = (tuple(sorted(files)), history_state(root))
         try:
             editions = load_editions(root / EDITIONS_FILE)
         except EditionsError as error:
@@ -101,7 +102,7 @@ def _outdated(app, env, added, changed, removed) -> list[str]:
     if not pages:
         return []
     root = Path(app.config.handbook_confdir)
-    now = (tuple(sorted(read_worktree(root))), is_shallow(root))
+    now = (tuple(sorted(read_worktree(root))), history_state(root))
     return [docname for docname, seen in pages.items() if seen != now and docname not in changed]
 
 

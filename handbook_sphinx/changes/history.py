@@ -60,6 +60,16 @@ def is_shallow(root: Path) -> bool:
     return _git(root, "rev-parse", "--is-shallow-repository").stdout.strip() == "true"
 
 
+def history_state(root: Path) -> str:
+    """ "full", "shallow" or "none": what the comparison can read from this copy."""
+    try:
+        if not is_repository(root):
+            return "none"
+    except HistoryError:
+        return "none"
+    return "shallow" if is_shallow(root) else "full"
+
+
 def _has_tree(root: Path, commit: str) -> bool:
     return _git(root, "cat-file", "-e", f"{commit}^{{tree}}").returncode == 0
 

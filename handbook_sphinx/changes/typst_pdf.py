@@ -10,7 +10,9 @@ DejaVu for the glyphs they lack, passed as exactly these font files (no
 system fonts), so the PDF is the same on every machine. Its dates come from
 ``SOURCE_DATE_EPOCH``.
 
-The words that differ are bold in both texts, and additionally struck
+Nothing is hyphenated (ragged right): a hyphen would extract as a soft
+hyphen and change what a screen reader or a search finds. The words that
+differ are bold in both texts, and additionally struck
 through in the earlier text and underlined in this edition's, so the marks
 survive printing in black and white. Each item links to its place in the
 published edition (``html_baseurl``). The last page is the sign-off.
@@ -147,7 +149,7 @@ class TypstWriter:
             PREAMBLE,
             f"#set document(title: {q(title)}, author: {q(self.author)}, "
             f"date: datetime(year: {day.tm_year}, month: {day.tm_mon}, day: {day.tm_mday}))",
-            '#set text(font: serif, size: 10pt, lang: "en", region: "GB", hyphenate: true)',
+            '#set text(font: serif, size: 10pt, lang: "en", region: "GB", hyphenate: false)',
             "#set par(justify: false, leading: 0.6em, spacing: 0.9em)",
             '#set page(paper: "a4", margin: (x: 22mm, top: 22mm, bottom: 24mm), '
             'numbering: "1 of 1", footer: context text(font: sans, size: 8pt, fill: grey)['
