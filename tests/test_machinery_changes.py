@@ -135,6 +135,30 @@ def test_exactly_the_four_changes_are_listed(repo, passage, safety):
     assert '#was("55.4")' in source and '#now("55.6")' in source
 
 
+def test_a_new_passage_in_a_safety_folder_is_flagged_and_a_review_date_listed(repo):
+    (repo / "snippets" / "screening" / "interactions.md").write_text(
+        "Check for other sedating drugs before each dose.\n", encoding="utf-8"
+    )
+    chapter = repo / "docs" / "chapter.md"
+    edit(
+        chapter,
+        "```{snippet} screening/cautions\n```\n",
+        "```{snippet} screening/cautions\n```\n\n```{snippet} screening/interactions\n```\n",
+    )
+    edit(chapter, "reviewed: 2026-05-01", "reviewed: 2026-06-01")
+    result = run_changes(repo)
+    assert result.returncode == 0, result.stderr
+    assert items(result.stdout) == [
+        "[safety] passage added: snippets/screening/interactions.md: added",
+        "chapter changed: docs/chapter.md: 1 sentence added",
+        "review changed: docs/chapter.md: 1 field changed",
+    ]
+    assert "    Screening · reviewed: 2026-05-01 → 2026-06-01" in result.stdout.splitlines()
+    text = pdf_text(repo / "_build" / "changes" / "changes-1.0.0-1.1.0.pdf")
+    assert "Check for other sedating drugs before each dose." in text
+    assert "Shows screening/interactions" in text
+
+
 def test_the_words_that_differ_are_marked_and_the_earlier_text_shortened():
     old, new = word_diff(
         "At each session the nurse will measure blood pressure before the first dose and again at 40 minutes.",
@@ -219,12 +243,12 @@ def test_a_safety_entry_that_matches_nothing_fails(repo):
 # -- Determinism and the page -------------------------------------------------------------------------------
 
 
-def sphinx(repo: Path, out: Path, tz: str = "UTC") -> subprocess.CompletedProcess:
+def sphinx(repo: Path, out: Path, tz: str = "UTC", builder: str = "html") -> subprocess.CompletedProcess:
     env = {**os.environ, "SOURCE_DATE_EPOCH": BUILD_EPOCH, "TZ": tz, "PYTHONDONTWRITEBYTECODE": "1"}
     env["HANDBOOK_PROJECT"] = str(PROJECT)  # the root was copied out of the tree
     env.pop("HANDBOOK_SITE_URL", None)
     command = [str(PYTHON if PYTHON.exists() else sys.executable), "-m", "sphinx", "-W", "--keep-going", "-n"]
-    command += ["-b", "html", "-d", str(out / ".doctrees"), str(repo), str(out)]
+    command += ["-b", builder, "-d", str(out.parent / f".doctrees-{out.name}"), str(repo), str(out)]
     return subprocess.run(command, cwd=PROJECT, env=env, capture_output=True, text=True, check=False)
 
 
@@ -260,7 +284,24 @@ def test_the_page_lists_the_changes_safety_first_with_links(repo, tmp_path, soup
     assert "chapter.html#chapter-cautions" in hrefs
     assert "../slides/part-1.html#/1" in hrefs
     assert "../downloads/changes-1.0.0-1.1.0.pdf" in hrefs
+    assert not page.select("p.only-print")
     assert "Beta 2023: 1 field changed" in page.get_text(" ", strip=True)
+
+
+def test_the_epub_gives_safety_changes_in_full_and_lists_the_rest(repo, tmp_path, soup):
+    four_changes(repo, "screening/cautions")
+    result = sphinx(repo, tmp_path / "epub", builder="epub")
+    assert result.returncode == 0 and "WARNING" not in result.stderr, result.stderr
+    page = soup(tmp_path / "epub" / "docs" / "what-changed.xhtml")
+    items = page.select("div.changes-item")
+    assert len(items) == 4
+    assert [bool(item.select("div.changes-detail")) for item in items] == [True, False, False, False]
+    assert not page.select("p.changes-download")
+    note = page.select_one("p.only-print")
+    assert note is not None and "every change is shown in full" in note.get_text()
+    assert note.select_one("a")["href"] == "http://localhost:8000/downloads/changes-1.0.0-1.1.0.pdf"
+    # Deck links leave the book for the published site.
+    assert "http://localhost:8000/slides/part-1.html#/1" in [a["href"] for a in page.select("a[href]")]
 
 
 def test_an_edit_after_a_build_updates_the_page(repo, tmp_path, soup):

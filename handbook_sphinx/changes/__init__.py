@@ -13,8 +13,10 @@ What each builder renders:
 - html: the page, with links to each changed place, to deck slides (relative
   to the page, for the published site's ``/slides/``) and to the standalone
   PDF in ``/downloads/``;
-- epub and the PDF (latex, typst): the same page as an appendix; links to
-  deck slides are absolute (``html_baseurl``), the download line is left out;
+- epub and the PDF (latex, typst): the page as an appendix, with the
+  safety-relevant changes in full and the others listed with their counts
+  and links (the full text is on the site and in the committee PDF, linked
+  absolutely through ``html_baseurl``); links to deck slides are absolute;
 - revealjs: the directive is not used in the decks.
 
 Freshness: the page depends on every source file it compares and on
@@ -107,20 +109,27 @@ def _outdated(app, env, added, changed, removed) -> list[str]:
 
 
 class ResolveSiteLinks(SphinxPostTransform):
-    """Links to files of the published site: relative on the site, absolute in the EPUB and the PDF."""
+    """Links to files of the published site (relative on the site, absolute in print); the print appendix's detail."""
 
     default_priority = 5
 
     def run(self, **kwargs) -> None:
         references = [node for node in self.document.findall(nodes.reference) if page.SITE_PATH in node]
-        downloads = [node for node in self.document.findall(nodes.paragraph) if "only-site" in node["classes"]]
-        if not references and not downloads:
+        items = [node for node in self.document.findall(nodes.container) if "changes-item" in node["classes"]]
+        if not references and not items:
             return
         builder = self.env._app.builder  # as Sphinx's own post-transforms reach it (9.x)
         site = builder.format == "html" and not builder.name.startswith("epub") and builder.name != "singlehtml"
-        if not site:
-            for node in downloads:
+        leave_out = page.PRINT_ONLY if site else page.SITE_ONLY
+        for node in list(self.document.findall(nodes.paragraph)):
+            if leave_out in node["classes"]:
                 node.parent.remove(node)
+        if not site:
+            # Print: every change listed, the safety-relevant ones in full.
+            for item in items:
+                if "changes-safety" not in item["classes"]:
+                    for detail in [child for child in item.children if page.DETAIL_CLASS in child.get("classes", [])]:
+                        item.remove(detail)
         docname = self.env.path2doc(self.document["source"]) or self.config.root_doc
         for node in references:
             if node.parent is None:

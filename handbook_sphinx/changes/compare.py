@@ -213,9 +213,13 @@ def _display_latex(value: str) -> str:
 class Edition:
     """The parsed sources of one side of the comparison."""
 
-    def __init__(self, files: dict[str, bytes]):
+    def __init__(self, files: dict[str, bytes], later: Edition | None = None):
         self.files = files
         self.bib = self._bibliography()
+        # A citation reads the same on both sides when its key is the same:
+        # the earlier edition names a source as the later edition's entry
+        # does, so completing an author list changes no sentence.
+        self.names = {**self.bib, **(later.bib if later else {})}
         texts = {path: data.decode("utf-8") for path, data in files.items() if path.endswith(".md")}
         self.labels: dict[str, str] = {}
         for path in sorted(texts):
@@ -267,7 +271,7 @@ class Edition:
 
     def cite(self, key: str) -> str:
         """How a citation reads in the comparison: "Anand et al. 2023"."""
-        record = self.bib.get(key)
+        record = self.names.get(key)
         if record is None:
             return key
         names = [name for name in record["_surnames"].split("|") if name]
@@ -467,7 +471,8 @@ def compare(
     safety_rules: list[SafetyRule],
     deck_titles: dict[str, str] | None = None,
 ) -> Report:
-    old, new = Edition(old_files), Edition(new_files)
+    new = Edition(new_files)
+    old = Edition(old_files, later=new)
     items: list[Item] = []
 
     def safety(*paths: str) -> tuple[bool, str]:

@@ -1,7 +1,10 @@
 """A ``Report`` as docutils nodes: the "What changed in this edition" page.
 
 Only standard nodes, so every builder renders the page as it renders any
-chapter: sections (one per category, the safety-relevant items first),
+chapter. The site shows every change in full; the print editions (the PDF
+and the EPUB) show the safety-relevant changes in full and list the others
+with their counts and links, pointing to the site and the committee PDF for
+the rest (``ResolveSiteLinks`` drops the other items' ``changes-detail``): sections (one per category, the safety-relevant items first),
 paragraphs, bullet lists, a table of counts, ``strong`` for the words that
 differ, ``pending_xref`` to the section labels of this edition. Two
 placeholders need the builder and are resolved at write time by
@@ -23,6 +26,9 @@ from handbook_sphinx.changes.compare import FieldChange, Item, Link, Report, Tex
 from handbook_sphinx.changes.text import Segment
 
 EARLIER_CLASS = "earlier-edition"
+DETAIL_CLASS = "changes-detail"
+SITE_ONLY = "only-site"  # paragraphs the print editions (PDF, EPUB) leave out
+PRINT_ONLY = "only-print"  # paragraphs the site leaves out
 SITE_PATH = "handbook_site_path"  # attribute of a reference that ResolveSiteLinks completes
 
 
@@ -112,31 +118,35 @@ def item_node(item: Item) -> nodes.container:
     notes = " ".join(part for part in (item.note, wording.moved_note(item)) if part)
     if notes:
         block += _para(nodes.Text(notes))
+    # The sentences and fields: the print editions keep them for safety-relevant items only.
+    detail = nodes.container(classes=[DETAIL_CLASS])
     only = item.links[0] if len(item.links) == 1 else None
     for where, changes in wording.groups(item):
         if where is not None and where != only:
-            block += _para(nodes.Text("In "), link_node(where), nodes.Text(":"), classes=["changes-place"])
+            detail += _para(nodes.Text("In "), link_node(where), nodes.Text(":"), classes=["changes-place"])
         listing = nodes.bullet_list()
         for change in changes:
             listing += change_node(change)
-        block += listing
+        detail += listing
     if item.fields:
         listing = nodes.bullet_list()
         for change in item.fields:
             listing += field_node(change)
-        block += listing
+        detail += listing
+    if len(detail):
+        block += detail
     return block
 
 
 def overview_table(report: Report) -> nodes.table:
-    rows = wording.overview(report)
+    """The sections of the page, with their counts and words to read."""
     table = nodes.table(classes=["changes-overview"])
-    group = nodes.tgroup(cols=4)
+    group = nodes.tgroup(cols=len(wording.OVERVIEW_HEADER))
     table += group
-    for width in (55, 15, 15, 15):
+    for width in (52, 12, 12, 12, 12):
         group += nodes.colspec(colwidth=width)
 
-    def row(cells: list[str], header: bool = False) -> nodes.row:
+    def row(cells) -> nodes.row:
         line = nodes.row()
         for cell in cells:
             entry = nodes.entry()
@@ -145,10 +155,10 @@ def overview_table(report: Report) -> nodes.table:
         return line
 
     head = nodes.thead()
-    head += row(["What", "New", "Changed", "Removed"])
+    head += row(wording.OVERVIEW_HEADER)
     body = nodes.tbody()
-    for heading, added, changed, removed in rows:
-        body += row([heading, str(added), str(changed), str(removed)])
+    for cells in wording.overview(report):
+        body += row(cells)
     group += head
     group += body
     return table
@@ -167,7 +177,15 @@ def render(report: Report, pdf_path: str | None, docname: str) -> list[nodes.Nod
                 nodes.Text("For the committee pack: "),
                 site_reference("this comparison as a PDF", pdf_path),
                 nodes.Text("."),
-                classes=["changes-download", "only-site"],
+                classes=["changes-download", SITE_ONLY],
+            )
+        )
+        out.append(
+            _para(
+                nodes.Text(wording.PRINT_NOTE + " "),
+                site_reference(pdf_path.rsplit("/", 1)[-1], pdf_path),
+                nodes.Text("."),
+                classes=[PRINT_ONLY],
             )
         )
     if not report.items:

@@ -175,10 +175,11 @@ class TypstWriter:
         ]
         rows = wording.overview(report)
         if rows:
-            cells = ", ".join(q(c) for c in ("What", "New", "Changed", "Removed"))
-            body = ", ".join(f"{q(h)}, {q(str(a))}, {q(str(c))}, {q(str(r))}" for h, a, c, r in rows)
+            cells = ", ".join(q(c) for c in wording.OVERVIEW_HEADER)
+            body = ", ".join(q(cell) for cells in rows for cell in cells)
             self.out.append(
-                "#table(columns: (1fr, auto, auto, auto), stroke: 0.5pt + grey, inset: 5pt, "
+                "#table(columns: (1fr, auto, auto, auto, auto), align: (left, right, right, right, right), "
+                "stroke: 0.5pt + grey, inset: 5pt, "
                 f"table.header(..({cells},).map(x => strong(x))), ..({body},))"
             )
             self.out.append("")

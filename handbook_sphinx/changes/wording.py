@@ -33,6 +33,10 @@ NO_HISTORY = (
     "changed since edition {name}. The published edition includes the comparison."
 )
 FIRST_EDITION = "This is the first edition of the handbook."
+PRINT_NOTE = (
+    "Here the safety-relevant changes are given in full and the others are listed; every change is shown "
+    "in full on the handbook's website and in the committee's copy,"
+)
 
 
 def intro(report: Report) -> str:
@@ -55,20 +59,22 @@ def counts(report: Report) -> str:
     return f"{changes}, {safety} of them safety-relevant." if safety else f"{changes}, none of them safety-relevant."
 
 
-def overview(report: Report) -> list[tuple[str, int, int, int]]:
-    """(heading, new, changed, removed) per category with items, in the order of the page."""
+OVERVIEW_HEADER = ("Section", "New", "Changed", "Removed", "Words")
+
+
+def overview(report: Report) -> list[tuple[str, str, str, str, str]]:
+    """One row per section of the page, in its order: the counts and the words to read."""
     rows = []
-    for category in CATEGORIES:
-        items = [item for item in report.items if item.category == category]
-        if items:
-            rows.append(
-                (
-                    CATEGORY_HEADINGS[category],
-                    sum(item.status == "added" for item in items),
-                    sum(item.status == "changed" for item in items),
-                    sum(item.status == "removed" for item in items),
-                )
+    for _, heading, items in sections(report):
+        rows.append(
+            (
+                heading,
+                str(sum(item.status == "added" for item in items)),
+                str(sum(item.status == "changed" for item in items)),
+                str(sum(item.status == "removed" for item in items)),
+                f"{words_of(items):,}",
             )
+        )
     return rows
 
 
@@ -134,8 +140,12 @@ READING_SPEED = 200
 
 def words(report: Report) -> int:
     """How many words a reviewer reads: every heading, changed text (both sides), field and note."""
+    return words_of(report.items)
+
+
+def words_of(items: list[Item]) -> int:
     total = 0
-    for item in report.items:
+    for item in items:
         total += len(item_heading(item).split()) + len(item.note.split())
         for change in item.changes:
             for side in (change.old, change.new):
