@@ -108,11 +108,7 @@ def _panels(svg: Path) -> dict[str, str]:
 def _panel_columns(svg: Path) -> set[str]:
     """The x positions at which panels start (each panel's heading): one per column of panels."""
     root = ET.parse(svg).getroot()
-    return {
-        next(group.iter(f"{SVG}text")).get("x")
-        for group in root.iter(f"{SVG}g")
-        if group.get("class") == "panel"
-    }
+    return {next(group.iter(f"{SVG}text")).get("x") for group in root.iter(f"{SVG}g") if group.get("class") == "panel"}
 
 
 def _smallest_text_as_shown(svg: Path, shown_width: float) -> float:
