@@ -9,7 +9,7 @@ and the decks alike:
   ``record-table`` (html, epub, typst and revealjs render it like any table;
   on a phone the site shows each row as a card).
 - ``{evidence-figure}``: a chart of the active-arm and comparator rates,
-  one panel per measure (response, remission, relapse), drawn by
+  one panel per measure (response, remission, relapse, suicidal ideation), drawn by
   ``evidence_chart`` in three layouts (print, wide screen, phone) as SVG
   files in the build's ``_generated`` folder (under the doctree directory, so
   parallel builds never share a file) and shown as a figure labelled
@@ -58,7 +58,8 @@ FIELDS = {
     "note": str,
 }
 RATES = ("ketamine_rate", "comparator_rate")
-# What a pair of rates counts. For relapse, LOWER is better; the figure draws
+# What a pair of rates counts: response, remission or relapse of depression, or
+# a suicidal-ideation outcome. For relapse, LOWER is better; the figure draws
 # one panel per measure and says so, so rows of different kinds never line up
 # as one league table. The chart's panels are the list of measures.
 MEASURES = tuple(evidence_chart.PANELS)
@@ -239,7 +240,8 @@ class EvidenceTableDirective(_EvidenceDirective):
             return []
         header = ["Trial", "n", "Design and population", "Comparator", "Outcome", "Active arm", "Comparator arm"]
         lines = [
-            "```{list-table} Key trial results: the response, remission or relapse rate in each arm. "
+            "```{list-table} Key trial results: the response, remission or relapse rate in each arm, of "
+            "depression or, where the outcome says so, of suicidal ideation. "
             "Rates are for each trial's own population, scale and time point; do not compare them across rows. "
             "For relapse, lower is better.",
             ":name: evidence-table",
@@ -303,7 +305,8 @@ class EvidenceFigureDirective(_EvidenceDirective):
                 ":class: evidence-figure",
                 ":width: 100%",
                 "",
-                "Response, remission and relapse rates in key trials, one panel per outcome: in each trial, "
+                "Response, remission and relapse rates of depression, and suicidal-ideation outcomes, in key "
+                "trials, one panel per outcome: in each trial, "
                 "the active arm against its comparator. Compare the two bars within a trial, not trials with "
                 "each other: each has its own population, scale and time point. For relapse, lower is better "
                 f"{{cite:p}}`{cites}`.",
@@ -339,8 +342,8 @@ def chart_description(trials: list[Trial]) -> str:
             )
             groups.append(f"{title} ({direction}): {listed}.")
     return (
-        "Bar charts of response, remission or relapse rates in key trials, one panel per outcome, "
-        "active arm versus comparator. " + " ".join(groups)
+        "Bar charts of response, remission or relapse rates of depression, and of suicidal-ideation "
+        "outcomes, in key trials, one panel per outcome, active arm versus comparator. " + " ".join(groups)
     )
 
 
