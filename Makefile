@@ -45,7 +45,7 @@ endif
 ALLOPTS  = -c . $(SPHINXOPTS) $(DRAFTOPT) $(DECKPDFOPT) $(O)
 BUILD    := $(abspath $(BUILDDIR))
 
-.PHONY: help all html pdf epub slides slides-pdf slides-pptx site live linkcheck test bench hooks clean deps python-deps pdf-deps browser-deps epub-deps node-deps
+.PHONY: help all html pdf epub slides slides-pdf slides-pptx site changes live linkcheck test bench hooks clean deps python-deps pdf-deps browser-deps epub-deps node-deps
 
 help: ## Show this help
 	@echo "Ketamine Therapy for Mood Disorders: build targets"
@@ -97,6 +97,16 @@ slides-pptx: html ## Write each deck as a PowerPoint file into $(BUILDDIR)/slide
 	  -D handbook_inventory=$(BUILD)/html/objects.inv \
 	  || { rm -rf $(BUILD)/slides-pptx; echo "slides-pptx build failed: $(BUILDDIR)/slides-pptx removed" >&2; exit 1; }
 
+# "What changed": the working tree against an earlier edition (FROM=1.0.0 or
+# a commit; default: the previous edition in editions.yaml), listed here and
+# written to $(BUILDDIR)/changes/changes-<from>-<to>.pdf. It reads git history:
+# a shallow clone or an unknown FROM stops with one line. CHANGES_IF_HISTORY=1
+# (make site) turns a missing history into a note instead of an error.
+FROM ?=
+changes: python-deps pdf-deps ## List what changed since an edition (FROM=<edition or commit>) and write its PDF
+	@$(VENV)/bin/python -m handbook_sphinx.changes --out $(BUILD)/changes $(if $(FROM),--from '$(FROM)') \
+	  $(if $(CHANGES_IF_HISTORY),--if-history)
+
 # The published tree: the handbook at /, the decks at /slides/, the PDF, EPUB,
 # deck PDFs and PowerPoint files at /downloads/. Links between the outputs are written for this
 # layout. The old site goes first, so a failed output leaves no site behind
@@ -105,7 +115,7 @@ site: ## Assemble the published site in $(BUILDDIR)/site (handbook, /slides/, /d
 	@rm -rf $(BUILD)/site
 	@$(MAKE) --no-print-directory python-deps pdf-deps $(SITEDEPS)
 	@# Installed; now the outputs, two at a time on two cores.
-	@$(MAKE) --no-print-directory -o pdf-deps -o browser-deps pdf html epub $(SITEDECKS) slides-pptx
+	@$(MAKE) --no-print-directory -o pdf-deps -o browser-deps pdf html epub $(SITEDECKS) slides-pptx changes FROM= CHANGES_IF_HISTORY=1
 	@rm -rf $(BUILD)/.site.tmp && mkdir -p $(BUILD)/.site.tmp/slides $(BUILD)/.site.tmp/downloads
 	@cp -r $(BUILD)/html/. $(BUILD)/.site.tmp/
 	@cp -r $(BUILD)/slides/. $(BUILD)/.site.tmp/slides/
@@ -113,6 +123,7 @@ site: ## Assemble the published site in $(BUILDDIR)/site (handbook, /slides/, /d
 	@cp $(BUILD)/pdf/$(PDFNAME).pdf $(BUILD)/epub/$(PDFNAME).epub $(BUILD)/.site.tmp/downloads/
 	@$(if $(filter slides-pdf,$(SITEDECKS)),cp $(BUILD)/slides-pdf/*.pdf $(BUILD)/.site.tmp/downloads/)
 	@cp $(BUILD)/slides-pptx/*.pptx $(BUILD)/.site.tmp/downloads/
+	@find $(BUILD)/changes -maxdepth 1 -name 'changes-*.pdf' -exec cp {} $(BUILD)/.site.tmp/downloads/ \;
 	@mv $(BUILD)/.site.tmp $(BUILD)/site
 	@echo "Site: $(BUILDDIR)/site (preview: python3 -m http.server -d $(BUILDDIR)/site 8000)"
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import sys
-import tomllib
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -20,6 +19,7 @@ ROOT = Path(__file__).resolve().parent
 # so an author's edit to them takes effect without reinstalling anything.
 sys.path.insert(0, str(ROOT))
 
+from handbook_sphinx.changes.editions import EditionsError, load_editions  # noqa: E402
 from handbook_sphinx.chapter_meta import build_date, long_date  # noqa: E402
 
 # The deck build is the only one that loads sphinx-revealjs: it declares
@@ -31,9 +31,16 @@ DECKS = tags.has("decks")  # noqa: F821  (``tags`` is provided by Sphinx)
 project = "Ketamine Therapy for Mood Disorders"
 handbook_subtitle = "A handbook for clinicians and trainers"
 author = "The Ketamine Therapy Handbook authors"
-# The version is written once, in pyproject.toml.
-release = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
-version = release
+# The edition: the newest entry of editions.yaml, "1.1.0 (draft)" until its
+# release date is set (pyproject.toml's version must agree; a test checks).
+try:
+    EDITION = load_editions(ROOT / "editions.yaml").current
+except EditionsError as error:
+    from sphinx.errors import ConfigError
+
+    raise ConfigError(str(error)) from None
+release = EDITION.display
+version = EDITION.version
 # SOURCE_DATE_EPOCH (the Makefile sets it to the commit time) makes the date,
 # and with it every output, reproducible.
 BUILD_DATE = build_date()
@@ -69,6 +76,8 @@ else:
         "handbook_sphinx.sitemap",
         "handbook_sphinx.typst",
     ]
+    # "What changed in this edition" (docs/back-matter/what-changed.md).
+    extensions += ["handbook_sphinx.changes"]
 
 root_doc = "index"
 exclude_patterns = ["_build", "**/.*"]
@@ -129,6 +138,9 @@ handbook_evidence_data = "data/trials.yaml"
 # on; -D handbook_editorial_gate=0 only for a local look at a draft.
 handbook_editorial_gate = True
 handbook_tertiary_domains = "data/tertiary-domains.txt"
+# Fields no published record shows, each with its reason and the records
+# consulted; a line that goes stale fails the build (README, "Add a reference").
+handbook_reference_exceptions = "data/reference-exceptions.txt"
 # Every entry is cited somewhere in the handbook; a deck cites a subset.
 handbook_cite_every_reference = not DECKS
 

@@ -34,7 +34,27 @@ subtype                        what
                                decks cite subsets, so not in the deck build)
 ``citation-label-clash``       two entries of one reference list that would print
                                the same in-text citation
+``reference-exception``        a line of the exception list (below) that is
+                               malformed or stale: its entry no longer exists,
+                               or the field it excuses is now complete
 =============================  ==================================================
+
+**Exceptions.** A field that no published record shows (a DOI the publisher
+never assigned, an author list no reachable record prints) cannot be
+completed without inventing it. ``data/reference-exceptions.txt``
+(``handbook_reference_exceptions``) lists such gaps, one a line::
+
+    key field: reason (records consulted)
+
+Each line skips exactly one ``reference-incomplete`` check for exactly one
+entry: ``field`` names a required field (any member of a "one of these"
+group names the group: ``doi`` or ``pmid``, ``pages`` or ``eid``), ``year``
+also covers a year that is not a year, and ``author`` (or ``editor``) also
+covers fewer than six names before ``and others``. Placeholders, editorial
+notes and tertiary sources can never be excused. A line whose entry is gone,
+or whose field is now complete, is stale and fails the build at its own
+line, so the list only ever names real, current gaps. The list is reported
+in the release notes.
 
 Locations are the source's own: a BibTeX entry's line in the ``.bib`` file
 (pybtex keeps none, so they are found in the file's text), a snippet's own
@@ -121,6 +141,12 @@ ONLINE_FIRST_WAIVES = (("volume",), ("pages", "eid"))
 REQUIRED["inbook"] = REQUIRED["incollection"]
 REQUIRED["report"] = REQUIRED["techreport"]
 FIELD_NAMES = {"eid": "article number ('eid')", "pmid": "PMID"}
+# Fields an exception may name: every required field, and the people.
+EXCEPTABLE_FIELDS = frozenset(
+    {name for choices in REQUIRED.values() for choice in choices for name in choice} | {"author", "editor", "year"}
+)
+# key field: reason
+EXCEPTION_LINE = re.compile(r"^(?P<key>[^\s:]+)[ \t]+(?P<field>[\w-]+)[ \t]*:[ \t]*(?P<reason>.*?)\s*$")
 # An entry's first line in a .bib file: @type{key,
 BIB_ENTRY = re.compile(r"^[ \t]*@(?P<type>\w+)[ \t]*[{(][ \t]*(?P<key>[^,\s]+)[ \t]*,", re.M)
 SKIPPED_NODES = (nodes.comment, nodes.raw, nodes.system_message, nodes.substitution_definition)
@@ -184,7 +210,22 @@ def _warn(message: str, location: str, subtype: str) -> None:
     logger.warning(message, location=location, type="handbook", subtype=subtype)
 
 
-def check_entry(key: str, entry, where: BibLocation, tertiary: re.Pattern | None, notes: re.Pattern) -> None:
+def check_entry(
+    key: str,
+    entry,
+    where: BibLocation,
+    tertiary: re.Pattern | None,
+    notes: re.Pattern,
+    excused: frozenset[str] = frozenset(),
+) -> set[str]:
+    """Warn about each problem of one entry; return the ``excused`` fields that did excuse a gap."""
+    used: set[str] = set()
+
+    def excuse(*names: str) -> bool:
+        found = excused & set(names)
+        used.update(found)
+        return bool(found)
+
     kind = entry.type.lower()
     fields = {name.lower(): str(value).strip() for name, value in entry.fields.items()}
     persons = {role.lower(): people for role, people in entry.persons.items()}
@@ -193,6 +234,8 @@ def check_entry(key: str, entry, where: BibLocation, tertiary: re.Pattern | None
         if kind == "article" and "epub" in fields and choice in ONLINE_FIRST_WAIVES:
             continue  # published online before its issue: no volume or pages yet
         if not present & set(choice):
+            if excuse(*choice):
+                continue
             wanted = " nor ".join(repr(FIELD_NAMES.get(name, name)) for name in choice)
             what = f"has no {wanted}" if len(choice) == 1 else f"has neither {wanted}"
             _warn(
@@ -201,7 +244,7 @@ def check_entry(key: str, entry, where: BibLocation, tertiary: re.Pattern | None
                 "reference-incomplete",
             )
     year = fields.get("year")
-    if year is not None and not re.fullmatch(r"\d{4}", year):
+    if year is not None and not re.fullmatch(r"\d{4}", year) and not excuse("year"):
         _warn(
             f"reference {key!r}: year {year!r} is not a year: give the year of the version cited",
             where.of("year"),
@@ -220,7 +263,7 @@ def check_entry(key: str, entry, where: BibLocation, tertiary: re.Pattern | None
                 where.of(role),
                 "reference-placeholder",
             )
-        if named and len(named) < len(people) and len(named) < 6:
+        if named and len(named) < len(people) and len(named) < 6 and not excuse(role):
             _warn(
                 f"reference {key!r}: {len(named)} {role}(s) named before 'and others': name the first six as published",
                 where.of(role),
@@ -254,6 +297,82 @@ def check_entry(key: str, entry, where: BibLocation, tertiary: re.Pattern | None
                     where.of(name),
                     "tertiary-source",
                 )
+    return used
+
+
+# -- Exceptions: gaps no published record can fill ----------------------------
+
+
+@dataclass(frozen=True)
+class ReferenceException:
+    key: str
+    field: str
+    reason: str
+    location: str  # "path:line" of its line in the exception list
+
+
+def read_exceptions(path: Path) -> list[ReferenceException]:
+    """The lines of the exception list; a malformed line is a warning at its own line and excuses nothing."""
+    if not path.is_file():
+        return []
+    found: list[ReferenceException] = []
+    seen: dict[tuple[str, str], int] = {}
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        location = f"{path}:{number}"
+        match = EXCEPTION_LINE.match(line.strip())
+        if match is None or not match["reason"]:
+            _warn(
+                f"reference exception {line.strip()!r} is not 'key field: reason (records consulted)': "
+                "say which field of which entry no record shows, and why",
+                location,
+                "reference-exception",
+            )
+            continue
+        field = match["field"].lower()
+        if field not in EXCEPTABLE_FIELDS:
+            _warn(
+                f"reference exception for {match['key']!r}: {field!r} is not a field the editorial gate requires "
+                f"(one of: {', '.join(sorted(EXCEPTABLE_FIELDS))})",
+                location,
+                "reference-exception",
+            )
+            continue
+        identity = (match["key"].lower(), field)
+        if identity in seen:
+            _warn(
+                f"reference exception {match['key']!r} {field!r} is listed twice (first on line {seen[identity]}): "
+                "delete this line",
+                location,
+                "reference-exception",
+            )
+            continue
+        seen[identity] = number
+        found.append(ReferenceException(match["key"], field, match["reason"], location))
+    return found
+
+
+def check_stale_exceptions(exceptions: list[ReferenceException], used: set[tuple[str, str]], entries) -> None:
+    """An exception whose entry is gone, or whose field is now complete, fails the build at its line."""
+    keys = {key.lower() for key in entries}
+    for exception in exceptions:
+        identity = (exception.key.lower(), exception.field)
+        if identity in used:
+            continue
+        if identity[0] not in keys:
+            why = f"the entry {exception.key!r} no longer exists in the bibliography"
+        else:
+            why = f"the {exception.field!r} of {exception.key!r} is now complete"
+        _warn(
+            f"reference exception {exception.key!r} {exception.field!r} is stale: {why}: delete this line",
+            exception.location,
+            "reference-exception",
+        )
+
+
+def exceptions_path(app) -> Path:
+    return Path(app.config.handbook_confdir) / app.config.handbook_reference_exceptions
 
 
 def check_bibliography(app, env, tertiary: re.Pattern | None) -> dict[str, BibLocation]:
@@ -264,11 +383,18 @@ def check_bibliography(app, env, tertiary: re.Pattern | None) -> dict[str, BibLo
         path = Path(bibfile)
         if path.is_file():
             locations.update(bib_locations(path))
+    exceptions = read_exceptions(exceptions_path(app))
+    excused: dict[str, set[str]] = {}
+    for exception in exceptions:
+        excused.setdefault(exception.key.lower(), set()).add(exception.field)
+    used: set[tuple[str, str]] = set()
     for key, entry in domain.bibdata.data.entries.items():
         where = locations.get(key.lower())
         if where is None:  # only a .bib file the gate cannot read could get here
             continue
-        check_entry(key, entry, where, tertiary, notes)
+        fields = check_entry(key, entry, where, tertiary, notes, frozenset(excused.get(key.lower(), ())))
+        used.update((key.lower(), field) for field in fields)
+    check_stale_exceptions(exceptions, used, domain.bibdata.data.entries)
     return locations
 
 
@@ -357,6 +483,10 @@ def _origin(node: nodes.Node) -> tuple[str | None, int | None]:
 def _skipped(node: nodes.Node) -> bool:
     while node is not None:
         if isinstance(node, SKIPPED_NODES):
+            return True
+        # "What changed" quotes the earlier edition as it was printed, so
+        # the words this gate forbids may appear there, as history.
+        if isinstance(node, nodes.Element) and "earlier-edition" in node["classes"]:
             return True
         node = node.parent
     return False
@@ -503,6 +633,10 @@ def setup(app) -> dict:
     app.add_config_value("handbook_editorial_gate", True, "env", types=frozenset({bool, int, str}))
     app.add_config_value("handbook_editorial_terms", list(INTERNAL_TERMS), "env", types=frozenset({list, tuple}))
     app.add_config_value("handbook_tertiary_domains", "data/tertiary-domains.txt", "env", types=frozenset({str}))
+    # Gaps no published record can fill: one 'key field: reason' a line (see above).
+    app.add_config_value(
+        "handbook_reference_exceptions", "data/reference-exceptions.txt", "env", types=frozenset({str})
+    )
     # The handbook cites every entry; a deck cites a subset.
     app.add_config_value("handbook_cite_every_reference", True, "env", types=frozenset({bool, int, str}))
     app.connect("env-before-read-docs", init_hits)

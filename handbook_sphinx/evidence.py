@@ -9,12 +9,12 @@ and the decks alike:
   ``record-table`` (html, epub, typst and revealjs render it like any table;
   on a phone the site shows each row as a card).
 - ``{evidence-figure}``: a chart of the active-arm and comparator rates,
-  one panel per measure (response, remission, relapse), drawn by
-  ``evidence_chart`` in four layouts (print, wide screen, phone, and for
-  slides one drawing per panel) as SVG files in the build's ``_generated``
-  folder (under the doctree directory, so parallel builds never share a
-  file) and shown as a figure labelled ``evidence-figure``. Its
-  ``image_variants`` node gives each builder its layout: html a
+  one panel per measure (response, remission, relapse, suicidal ideation),
+  drawn by ``evidence_chart`` in four layouts (print, wide screen, phone,
+  and for slides one drawing per panel) as SVG files in the build's
+  ``_generated`` folder (under the doctree directory, so parallel builds
+  never share a file) and shown as a figure labelled ``evidence-figure``.
+  Its ``image_variants`` node gives each builder its layout: html a
   ``<picture>`` (phone layout on narrow screens, wide otherwise), the decks
   (revealjs, pptx) the slide panel a slide names (``{snippet}``'s
   ``:panel:``), typst (the PDF), epub and every other builder a standard
@@ -59,7 +59,8 @@ FIELDS = {
     "note": str,
 }
 RATES = ("ketamine_rate", "comparator_rate")
-# What a pair of rates counts. For relapse, LOWER is better; the figure draws
+# What a pair of rates counts: response, remission or relapse of depression, or
+# a suicidal-ideation outcome. For relapse, LOWER is better; the figure draws
 # one panel per measure and says so, so rows of different kinds never line up
 # as one league table. The chart's panels are the list of measures.
 MEASURES = tuple(evidence_chart.PANELS)
@@ -240,7 +241,8 @@ class EvidenceTableDirective(_EvidenceDirective):
             return []
         header = ["Trial", "n", "Design and population", "Comparator", "Outcome", "Active arm", "Comparator arm"]
         lines = [
-            "```{list-table} Key trial results: the response, remission or relapse rate in each arm. "
+            "```{list-table} Key trial results: the response, remission or relapse rate in each arm, of "
+            "depression or, where the outcome says so, of suicidal ideation. "
             "Rates are for each trial's own population, scale and time point; do not compare them across rows. "
             "For relapse, lower is better.",
             ":name: evidence-table",
@@ -307,7 +309,8 @@ class EvidenceFigureDirective(_EvidenceDirective):
                 ":class: evidence-figure",
                 ":width: 100%",
                 "",
-                "Response, remission and relapse rates in key trials, one panel per outcome: in each trial, "
+                "Response, remission and relapse rates of depression, and suicidal-ideation outcomes, in key "
+                "trials, one panel per outcome: in each trial, "
                 "the active arm against its comparator. Compare the two bars within a trial, not trials with "
                 "each other: each has its own population, scale and time point. For relapse, lower is better "
                 f"{{cite:p}}`{cites}`.",
@@ -346,6 +349,14 @@ class EvidenceFigureDirective(_EvidenceDirective):
 
 
 VARIANTS = ("print", "wide", "narrow")
+# What one slide panel's alt text says it shows, for every measure.
+SINGLE_PANEL_LEADS = {
+    "response": "response rates of depression",
+    "remission": "remission rates of depression",
+    "relapse": "relapse rates of depression",
+    "suicidal-ideation": "suicidal-ideation outcomes",
+}
+assert set(SINGLE_PANEL_LEADS) == set(MEASURES), "every chart panel needs its slide alt-text lead"
 
 
 def chart_description(trials: list[Trial]) -> str:
@@ -362,11 +373,12 @@ def chart_description(trials: list[Trial]) -> str:
             groups.append(f"{title} ({direction}): {listed}.")
     if len(groups) == 1:  # one slide panel
         (measure,) = {t.measure for t in trials}
-        lead = f"Bar chart of {measure} rates in key trials, active arm versus comparator. "
+        what = SINGLE_PANEL_LEADS[measure]
+        lead = f"Bar chart of {what} in key trials, active arm versus comparator. "
     else:
         lead = (
-            "Bar charts of response, remission or relapse rates in key trials, one panel per outcome, "
-            "active arm versus comparator. "
+            "Bar charts of response, remission or relapse rates of depression, and of suicidal-ideation "
+            "outcomes, in key trials, one panel per outcome, active arm versus comparator. "
         )
     return lead + " ".join(groups)
 

@@ -1,17 +1,18 @@
 """The evidence chart, drawn as SVG from the trial results: one panel per outcome.
 
-Response, remission and relapse are different questions (for relapse, LOWER
-is better), so they never share an axis: each outcome gets its own panel,
+Response, remission and relapse of depression are different questions (for
+relapse, LOWER is better), and a suicidal-ideation outcome is a question about
+another symptom, so they never share an axis: each outcome gets its own panel,
 with its own heading that says which direction is better, its own 0–100 %
 scale, and the trials in the data file's order (never sorted into a league
 table). Inside a panel each trial is a pair of bars, the active arm above
 its comparator, each labelled with its rate (and the comparator's name).
 
-One drawing, three layouts (``LAYOUTS``), each sized for where it is seen:
+One drawing, four layouts (``LAYOUTS``), each sized for where it is seen:
 
 - ``print`` (PDF, EPUB): 155 mm wide at 1 unit = 1 pt, labels left of the
   bars, no text under 8 pt, so at least 7.3 pt even when set at 15 cm;
-- ``wide`` (site on a wide screen): the panels side by side, 1100 units
+- ``wide`` (site on a wide screen): the panels two by two, 1100 units
   wide, no text under 20 units (12 px in a 660 px column, 13.8 px in the
   site's 757 px column at 1280 px);
 - ``narrow`` (site on a phone): the panels stacked, labels above the bars,
@@ -41,11 +42,14 @@ from pathlib import Path
 from typing import Protocol
 from xml.sax.saxutils import escape
 
-# The measures in the order their panels are drawn, with their headings.
+# The measures in the order their panels are drawn, with their headings. The
+# first three are outcomes of depression; a suicidal-ideation result (response
+# or remission of the ideation, as its outcome says) gets a panel of its own.
 PANELS = {
     "response": ("Response", "higher is better"),
     "remission": ("Remission", "higher is better"),
     "relapse": ("Relapse", "lower is better"),
+    "suicidal-ideation": ("Suicidal ideation", "higher is better"),
 }
 ACTIVE_LABEL = "Ketamine or esketamine arm"
 COMPARATOR_LABEL = "Comparator arm"
@@ -89,7 +93,7 @@ LAYOUTS = {
     "print": Layout(
         "print", width=439.0, columns=1, label_left=190.0, heading=9.5, text=8.0, bar=6.5, unit="pt", pad=2
     ),
-    "wide": Layout("wide", width=1100.0, columns=3, label_left=0.0, heading=25.0, text=20.0, bar=16.0, pad=8),
+    "wide": Layout("wide", width=1100.0, columns=2, label_left=0.0, heading=25.0, text=20.0, bar=16.0, pad=8),
     "narrow": Layout("narrow", width=300.0, columns=1, label_left=0.0, heading=15.0, text=12.0, bar=10.0, pad=2),
     "slide": Layout(
         "slide",
@@ -366,7 +370,10 @@ def render(results: Sequence[Result], layout: Layout | str, description: str = "
         y = row_bottom + layout.text * 1.2
         bottom = row_bottom
     height = math.ceil(bottom + layout.pad)
-    title = "Response, remission and relapse rates in key trials, active arm against comparator"
+    if len(panels) == 1:  # a slide panel
+        title = f"{PANELS[panels[0].measure][0]}: key trials, active arm against comparator"
+    else:
+        title = "Depression and suicidal-ideation outcomes in key trials, active arm against comparator"
     unit = layout.unit
     head = (
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{_n(layout.width)}{unit}" height="{height}{unit}" '

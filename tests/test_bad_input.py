@@ -157,6 +157,26 @@ EXPECTED = {
         "data/references.bib:11: WARNING: reference 'orphan2021' is cited nowhere in the handbook: cite it where it "
         "supports a statement, or delete it [handbook.reference-uncited]"
     ],
+    # ... an exception (data/reference-exceptions.txt) that has gone stale (its field is complete, its entry
+    # gone), names no checked field, has no reason or is listed twice; and a gap the list does not name
+    # still fails beside one it excuses ...
+    "bad-reference-exception": [
+        "data/references.bib:1: WARNING: reference 'beta2021' (article) has neither 'doi' nor 'PMID': complete it "
+        "from the published record [handbook.reference-incomplete]",
+        "data/reference-exceptions.txt:3: WARNING: reference exception 'gamma2019' 'pages' is stale: the 'pages' "
+        "of 'gamma2019' is now complete: delete this line [handbook.reference-exception]",
+        "data/reference-exceptions.txt:4: WARNING: reference exception 'gone2018' 'doi' is stale: the entry "
+        "'gone2018' no longer exists in the bibliography: delete this line [handbook.reference-exception]",
+        "data/reference-exceptions.txt:5: WARNING: reference exception for 'beta2021': 'colour' is not a field the "
+        "editorial gate requires (one of: author, booktitle, doi, editor, eid, howpublished, institution, journal, "
+        "organization, pages, pmid, publisher, revision, title, url, version, volume, year) "
+        "[handbook.reference-exception]",
+        "data/reference-exceptions.txt:6: WARNING: reference exception 'beta2021 doi' is not 'key field: reason "
+        "(records consulted)': say which field of which entry no record shows, and why "
+        "[handbook.reference-exception]",
+        "data/reference-exceptions.txt:7: WARNING: reference exception 'beta2021' 'volume' is listed twice (first "
+        "on line 2): delete this line [handbook.reference-exception]",
+    ],
     # ... and two entries that print the same in-text citation (here: author-year labels brought back).
     "bad-citation-label-clash": [
         "data/references.bib:11: WARNING: references 'murrough2013twosite' and 'murrough2013repeated' would both "

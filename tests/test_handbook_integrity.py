@@ -17,6 +17,7 @@ pytestmark = pytest.mark.handbook
 # What a copy of the project needs to build (the venv is shared by symlink).
 PROJECT_PARTS = (
     "conf.py",
+    "editions.yaml",
     "Makefile",
     "pyproject.toml",
     "docs",

@@ -13,10 +13,24 @@ from handbook_build import DECKS, PDF_NAME, PROJECT
 pytestmark = pytest.mark.handbook
 
 EPUB_NAME = PDF_NAME.replace(".pdf", ".epub")
+
+
+def _changes_pdf() -> str:
+    """The committee's "What changed" PDF: the previous edition against this one (editions.yaml)."""
+    import sys
+
+    sys.path.insert(0, str(PROJECT))
+    from handbook_sphinx.changes.editions import load_editions
+
+    editions = load_editions(PROJECT / "editions.yaml")
+    return f"changes-{editions.previous.version}-{editions.current.version}.pdf"
+
+
 DOWNLOADS = sorted(
     [
         PDF_NAME,
         EPUB_NAME,
+        _changes_pdf(),
         *(f"{deck}{kind}" for deck in DECKS for kind in (".pdf", "-notes.pdf", "-handout.pdf", ".pptx")),
     ]
 )
@@ -47,7 +61,9 @@ def test_site_holds_handbook_decks_and_downloads(handbook, site):
 def test_home_page_links_every_deck_and_download(handbook, site):
     block = handbook.soup(site / "index.html").select_one("div.site-downloads")
     targets = {a["href"] for a in block.select("a")}
-    assert targets == {f"slides/{deck}.html" for deck in DECKS} | {f"downloads/{name}" for name in DOWNLOADS}
+    # The committee's "What changed" PDF is linked from its page, not from the home page.
+    downloads = {f"downloads/{name}" for name in DOWNLOADS if name != _changes_pdf()}
+    assert targets == {f"slides/{deck}.html" for deck in DECKS} | downloads
     for target in targets:
         assert (site / target).is_file(), target
 

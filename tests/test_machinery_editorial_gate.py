@@ -76,3 +76,49 @@ def test_a_clean_root_passes_the_gate(app, warnings_of):
     app.build()
     assert warnings_of(app) == []
     assert app.statuscode == 0
+
+
+@pytest.mark.sphinx("html", testroot="reference-exception", warningiserror=True)
+def test_an_exception_excuses_exactly_the_gap_it_names(app, warnings_of):
+    """A field no record shows, listed in data/reference-exceptions.txt with its reason, passes the gate.
+
+    Without the list the same root fails on exactly those three checks
+    (tests/test_bad_input.py shows a gap the list does not name still failing).
+    """
+    app.build()
+    assert warnings_of(app) == []
+    assert app.statuscode == 0
+
+
+@pytest.mark.sphinx(
+    "html",
+    testroot="reference-exception",
+    srcdir="reference-exception-unlisted",
+    freshenv=True,
+    warningiserror=True,
+    confoverrides={"handbook_reference_exceptions": "data/no-such-list.txt"},
+)
+def test_without_the_exception_list_the_same_gaps_fail(app, warnings_of):
+    app.build()
+    assert sorted(warnings_of(app)) == [
+        "data/references.bib:1: WARNING: reference 'alpha2020' (article) has neither 'pages' nor \"article number "
+        "('eid')\": complete it from the published record [handbook.reference-incomplete]",
+        "data/references.bib:1: WARNING: reference 'alpha2020' (article) has no 'volume': complete it from the "
+        "published record [handbook.reference-incomplete]",
+        "data/references.bib:2: WARNING: reference 'alpha2020': 1 author(s) named before 'and others': name the "
+        "first six as published [handbook.reference-incomplete]",
+    ]
+    assert app.statuscode == 1
+
+
+def test_every_exception_of_the_handbook_names_its_reason_and_records():
+    """The project's own list: each line gives a reason and, in brackets, the records consulted."""
+    from handbook_sphinx.editorial_gate import EXCEPTION_LINE
+
+    path = PROJECT / _project_conf()["handbook_reference_exceptions"]
+    lines = [line for line in path.read_text(encoding="utf-8").splitlines() if line.strip() and line[0] != "#"]
+    assert lines, "the list is empty: delete it rather than keep an empty file"
+    for line in lines:
+        match = EXCEPTION_LINE.match(line)
+        assert match, line
+        assert "(" in match["reason"] and match["reason"].endswith(")"), line

@@ -1,9 +1,9 @@
 """Evidence as data: data/trials.yaml drawn as a table and a figure, and redrawn when a number changes.
 
-The figure is one panel per measure (response, remission, relapse), drawn in
-four layouts: print (PDF, EPUB), wide (site on a wide screen), narrow (site
-on a phone) and, one drawing per panel, slide (the decks). Its text is
-checked at the size each layout is shown.
+The figure is one panel per measure (response, remission, relapse, suicidal
+ideation), drawn in four layouts: print (PDF, EPUB), wide (site on a wide
+screen), narrow (site on a phone) and, one drawing per panel, slide (the
+decks). Its text is checked at the size each layout is shown.
 """
 
 from __future__ import annotations
@@ -52,6 +52,15 @@ ROWS = [
         "26.7 %",
         "45.3 %",
     ],
+    [
+        "Delta 2022 [4]",
+        "156",
+        "Double-blind RCT; Suicidal inpatients",
+        "Saline",
+        "Remission of suicidal ideation, day 3",
+        "63 %",
+        "31.6 %",
+    ],
 ]
 HEADERS = ["Trial", "n", "Design and population", "Comparator", "Outcome", "Active arm", "Comparator arm"]
 SVG = "{http://www.w3.org/2000/svg}"
@@ -97,6 +106,12 @@ def _panels(svg: Path) -> dict[str, str]:
     }
 
 
+def _panel_columns(svg: Path) -> set[str]:
+    """The x positions at which panels start (each panel's heading): one per column of panels."""
+    root = ET.parse(svg).getroot()
+    return {next(group.iter(f"{SVG}text")).get("x") for group in root.iter(f"{SVG}g") if group.get("class") == "panel"}
+
+
 def _smallest_text_as_shown(svg: Path, shown_width: float) -> float:
     root = ET.parse(svg).getroot()
     view_width = float(root.get("viewBox").split()[2])
@@ -126,6 +141,7 @@ def test_table_caption_speaks_to_the_reader_and_rows_become_cards_on_a_phone(app
     caption = table.caption.get_text(" ", strip=True)
     assert "data file" not in caption
     assert "response, remission or relapse rate" in caption and "For relapse, lower is better." in caption
+    assert "of depression or, where the outcome says so, of suicidal ideation" in caption
     # A record table: each body cell carries its column header for the phone's cards, and roles keep it a table.
     assert "record-table" in table["class"] and table["role"] == "table"
     for row in table.select("tbody tr"):
@@ -138,12 +154,21 @@ def test_figure_alt_text_lists_every_result_grouped_as_drawn(app, soup):
     app.build()
     _, img, _ = _figure(app, soup)
     alt = img["alt"]
-    assert alt.startswith("Bar charts of response, remission or relapse rates in key trials, one panel per outcome")
-    response, remission, relapse = (alt.index(f"{title} (") for title in ("Response", "Remission", "Relapse"))
+    assert alt.startswith(
+        "Bar charts of response, remission or relapse rates of depression, and of suicidal-ideation outcomes, "
+        "in key trials, one panel per outcome"
+    )
+    titles = ("Response", "Remission", "Relapse", "Suicidal ideation")
+    response, remission, relapse, ideation = (alt.index(f"{title} (") for title in titles)
     assert response < alt.index("Alpha 2010") < remission < alt.index("Beta 2023") < relapse < alt.index("Gamma 2019")
+    assert relapse < ideation < alt.index("Delta 2022")
     assert "Response (higher is better): Alpha 2010, response at day 3: 71 % versus 6 % with placebo." in alt
     assert "Remission (higher is better): Beta 2023, remission at week 3: 55.4 % versus 41.2 % with ECT." in alt
     assert "Relapse (lower is better): Gamma 2019, relapse by week 24: 26.7 % versus 45.3 % with placebo spray." in alt
+    assert (
+        "Suicidal ideation (higher is better): Delta 2022, remission of suicidal ideation, day 3: "
+        "63 % versus 31.6 % with saline." in alt
+    )
 
 
 @EVIDENCE_ROOT
@@ -152,6 +177,7 @@ def test_figure_is_one_panel_per_measure_in_every_layout(app, soup):
     figure, _, files = _figure(app, soup)
     caption = figure.figcaption.get_text(" ", strip=True)
     assert "one panel per outcome" in caption and "For relapse, lower is better" in caption
+    assert "suicidal-ideation outcomes" in caption
     assert "data file" not in caption
     for layout in ("print", "wide", "narrow"):
         svg = files.get(layout) or _generated(app, layout)
@@ -159,7 +185,7 @@ def test_figure_is_one_panel_per_measure_in_every_layout(app, soup):
         assert drawing.startswith(b"<?xml") and b"<!DOCTYPE" not in drawing, layout
         assert b"DejaVu Sans" in drawing and b"sans-serif" in drawing, layout
         panels = _panels(svg)
-        assert list(panels) == ["response", "remission", "relapse"], layout
+        assert list(panels) == ["response", "remission", "relapse", "suicidal-ideation"], layout
         assert "lower is better" in panels["relapse"] and "higher is better" not in panels["relapse"], layout
         assert "higher is better" in panels["response"] and "higher is better" in panels["remission"], layout
         # Each result sits in its own measure's panel, never beside another kind.
@@ -167,6 +193,12 @@ def test_figure_is_one_panel_per_measure_in_every_layout(app, soup):
         assert "Beta 2023" in panels["remission"] and "41.2 % (ECT)" in panels["remission"], layout
         assert "Gamma 2019" in panels["relapse"] and "45.3 % (placebo spray)" in panels["relapse"], layout
         assert "Gamma" not in panels["response"] + panels["remission"], layout
+        # A suicidal-ideation result has its own panel, apart from the depression outcomes.
+        assert "Delta 2022" in panels["suicidal-ideation"] and "31.6 % (saline)" in panels["suicidal-ideation"]
+        assert "higher is better" in panels["suicidal-ideation"], layout
+        assert "Delta" not in panels["response"] + panels["remission"] + panels["relapse"], layout
+        # Wide: two panels a row; print and phone: one column.
+        assert len(_panel_columns(svg)) == (2 if layout == "wide" else 1), layout
 
 
 @EVIDENCE_ROOT
@@ -252,10 +284,10 @@ def test_decks_show_one_outcome_a_slide(app, decks_of, soup, warnings_of):
     shown = {}
     for section in deck.select("section section"):
         title = section.find("h2").get_text(strip=True) if section.find("h2") else ""
-        if title in ("Response", "Remission", "Relapse"):
+        if title in ("Response", "Remission", "Relapse", "Suicidal ideation"):
             (img,) = section.select("figure#evidence-figure img") or section.select("figure img")
-            shown[title.lower()] = img
-    assert list(shown) == ["response", "remission", "relapse"]
+            shown[title.lower().replace(" ", "-")] = img
+    assert list(shown) == ["response", "remission", "relapse", "suicidal-ideation"]
     for measure, img in shown.items():
         assert re.search(rf"evidence-figure-slide-{measure}-[0-9a-f]+\.svg$", img["src"]), measure
         svg = (decks.outdir / "slides" / img["src"]).resolve()
@@ -264,10 +296,14 @@ def test_decks_show_one_outcome_a_slide(app, decks_of, soup, warnings_of):
         assert _smallest_text_as_shown(svg, 1280 * 0.96) >= 24.0, measure
         assert b"<!DOCTYPE" not in svg.read_bytes()
     # Each slide's alt text describes its own panel, and only it.
-    assert shown["response"]["alt"].startswith("Bar chart of response rates in key trials")
+    assert shown["response"]["alt"].startswith("Bar chart of response rates of depression in key trials")
     assert "Alpha 2010, response at day 3: 71 % versus 6 % with placebo." in shown["response"]["alt"]
     assert "Beta 2023" not in shown["response"]["alt"] and "Gamma 2019" not in shown["response"]["alt"]
     assert "Gamma 2019, relapse by week 24: 26.7 % versus 45.3 % with placebo spray." in shown["relapse"]["alt"]
+    ideation = shown["suicidal-ideation"]["alt"]
+    assert ideation.startswith("Bar chart of suicidal-ideation outcomes in key trials")
+    assert "Delta 2022, remission of suicidal ideation, day 3: 63 % versus 31.6 % with saline." in ideation
+    assert "Alpha 2010" not in ideation and "Gamma 2019" not in ideation
 
 
 @pytest.mark.sphinx("html", testroot="evidence", srcdir="evidence-no-panel", warningiserror=True)
@@ -277,7 +313,8 @@ def test_a_slide_that_names_no_panel_is_a_warning_at_its_line(app, decks_of, war
     app.build()
     decks = decks_of(app)
     assert warnings_of(decks) == [
-        "slides/index.md:8: WARNING: this figure is drawn for slides in 3 panels (response, remission, relapse): "
+        "slides/index.md:8: WARNING: this figure is drawn for slides in 4 panels (response, remission, relapse, "
+        "suicidal-ideation): "
         "choose the one this slide shows with the {snippet} option :panel: [handbook.image-variants]"
     ]
     assert decks.statuscode == 1
@@ -321,7 +358,7 @@ from handbook_sphinx import evidence_chart
 results = [
     type("R", (), dict(trial=f"T{i}", measure=m, outcome=f"{m.title()} at week {i}", comparator="Placebo",
                        ketamine_rate=10.0 * i, comparator_rate=5.5 * i))
-    for i, m in enumerate(["response", "remission", "relapse", "response"], start=1)
+    for i, m in enumerate(["response", "remission", "relapse", "suicidal-ideation", "response"], start=1)
 ]
 sys.stdout.buffer.write(b"\\0".join(evidence_chart.render(results, layout) for layout in evidence_chart.LAYOUTS))
 """

@@ -57,7 +57,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 # What a scratch copy needs to build every output the way the Makefile does.
-PROJECT_FILES = ("Makefile", "conf.py", "pyproject.toml")
+PROJECT_FILES = ("Makefile", "conf.py", "pyproject.toml", "editions.yaml")
 # Copied when present: what `make all`'s dependency targets check.
 OPTIONAL_FILES = ("package.json", "package-lock.json")
 # Linked, not copied: installed once by `make all` in the real tree.
@@ -372,9 +372,10 @@ def make_synthetic_handbook(source: Path, destination: Path, chapters: int) -> P
         }
 
     real_labels = {path.stem: defined_labels(path) for path in pool}
-    shared = ["back-matter/index", "back-matter/glossary", "back-matter/references"]
+    shared = ["back-matter/index", "back-matter/glossary", "back-matter/references", "back-matter/what-changed"]
     part_count = -(-chapters // PART_SIZE)
-    labels = {"home", "back-matter", "glossary", "references"} | {f"part-{i + 1}" for i in range(part_count)}
+    labels = {"home", "back-matter", "glossary", "references", "what-changed"}
+    labels |= {f"part-{i + 1}" for i in range(part_count)}
     for copy in copies:
         labels |= {rename(label, copy) for label in real_labels[copy.chapter]}
 
