@@ -16,6 +16,7 @@ SHARED_FEATURES = (
     "handbook_sphinx.snippets",
     "handbook_sphinx.answers",
     "handbook_sphinx.chapter_meta",
+    "handbook_sphinx.image_variants",
     "handbook_sphinx.phone_layout",
     "handbook_sphinx.evidence",
     "handbook_sphinx.alt_text",

@@ -9,15 +9,16 @@ and the decks alike:
   ``record-table`` (html, epub, typst and revealjs render it like any table;
   on a phone the site shows each row as a card).
 - ``{evidence-figure}``: a chart of the active-arm and comparator rates,
-  one panel per measure (response, remission, relapse, suicidal ideation), drawn by
-  ``evidence_chart`` in three layouts (print, wide screen, phone) as SVG
-  files in the build's ``_generated`` folder (under the doctree directory, so
-  parallel builds never share a file) and shown as a figure labelled
-  ``evidence-figure``. Its ``image_variants`` node (``phone_layout``) gives
-  each builder its layout: html a ``<picture>`` (phone layout on narrow
-  screens, wide otherwise), revealjs the wide one, typst (the PDF), epub
-  and every other builder a standard image of the print one (Typst reads
-  the SVG as it is).
+  one panel per measure (response, remission, relapse, suicidal ideation),
+  drawn by ``evidence_chart`` in four layouts (print, wide screen, phone,
+  and for slides one drawing per panel) as SVG files in the build's
+  ``_generated`` folder (under the doctree directory, so parallel builds
+  never share a file) and shown as a figure labelled ``evidence-figure``.
+  Its ``image_variants`` node gives each builder its layout: html a
+  ``<picture>`` (phone layout on narrow screens, wide otherwise), the decks
+  (revealjs, pptx) the slide panel a slide names (``{snippet}``'s
+  ``:panel:``), typst (the PDF), epub and every other builder a standard
+  image of the print one (Typst reads the SVG as it is).
 
 Every row is validated before anything is drawn. A missing field, a
 non-numeric or out-of-range rate, a duplicate id or an unknown citation key
@@ -38,7 +39,7 @@ from sphinx.util.docutils import SphinxDirective
 
 from handbook_sphinx import evidence_chart
 from handbook_sphinx.evidence_chart import lower_first, percent
-from handbook_sphinx.phone_layout import image_variants
+from handbook_sphinx.image_variants import image_variants
 
 logger = logging.getLogger(__name__)
 
@@ -270,11 +271,12 @@ class EvidenceTableDirective(_EvidenceDirective):
 class EvidenceFigureDirective(_EvidenceDirective):
     """The chart of every result, one panel per outcome (``evidence_chart``), in three layouts.
 
-    The figure holds an ``image_variants`` node (``phone_layout``) with the
-    chart drawn for print, for wide screens and for phones; before writing,
-    each builder keeps what it shows: the site a ``<picture>`` of the wide and
-    the phone layouts, the decks the wide one, every other builder (PDF, EPUB
-    and any new one) a standard image of the print layout.
+    The figure holds an ``image_variants`` node with the chart drawn for
+    print, for wide screens, for phones and, one drawing per outcome, for
+    slides; before writing, each builder keeps what it shows: the site a
+    ``<picture>`` of the wide and the phone layouts, the decks the slide
+    panel the slide names, every other builder (PDF, EPUB and any new one) a
+    standard image of the print layout.
     """
 
     what = "evidence figure"
@@ -287,15 +289,17 @@ class EvidenceFigureDirective(_EvidenceDirective):
         out_dir = Path(self.env.doctreedir) / "_generated"
         out_dir.mkdir(parents=True, exist_ok=True)
         doc_dir = Path(self.env.doc2path(self.env.docname)).parent
-        uris = {}
-        for layout in VARIANTS:
-            svg = evidence_chart.render(trials, layout, alt)
-            target = out_dir / f"evidence-figure-{layout}-{hashlib.sha256(svg).hexdigest()[:12]}.svg"
-            if not target.exists():
-                tmp = target.with_suffix(f".{os.getpid()}.tmp")
-                tmp.write_bytes(svg)
-                tmp.replace(target)
-            uris[layout] = os.path.relpath(target, doc_dir).replace(os.sep, "/")
+        uris = {
+            layout: self.write_svg(evidence_chart.render(trials, layout, alt), layout, out_dir, doc_dir)
+            for layout in VARIANTS
+        }
+        # For slides, one drawing per outcome: a slide shows one panel.
+        panels = {}
+        for measure in MEASURES:
+            rows = [t for t in trials if t.measure == measure]
+            if rows:
+                svg = evidence_chart.render(rows, "slide", chart_description(rows))
+                panels[measure] = (self.write_svg(svg, f"slide-{measure}", out_dir, doc_dir), chart_description(rows))
         cites = ", ".join(sorted({t.citation for t in trials}))
         text = "\n".join(
             [
@@ -316,17 +320,43 @@ class EvidenceFigureDirective(_EvidenceDirective):
         result = self.parse_text_to_nodes(text)
         for image in [img for node in result for img in node.findall(nodes.image)]:
             variants = image_variants()
+            variants.source, variants.line = self.get_source_info()
             for layout in VARIANTS:
                 variant = image.deepcopy()
                 variant["uri"] = uris[layout]
                 variant["handbook_generated"] = True
                 variant["handbook_variant"] = layout
                 variants += variant
+            for measure, (uri, description) in panels.items():
+                variant = image.deepcopy()
+                variant.update_all_atts({"uri": uri, "alt": description}, replace=True)
+                variant["handbook_generated"] = True
+                variant["handbook_variant"] = "slide"
+                variant["handbook_panel"] = measure
+                variants += variant
             image.replace_self(variants)
         return result
 
+    @staticmethod
+    def write_svg(svg: bytes, layout: str, out_dir: Path, doc_dir: Path) -> str:
+        """Write ``svg`` under a name from its content (once); its path relative to the document."""
+        target = out_dir / f"evidence-figure-{layout}-{hashlib.sha256(svg).hexdigest()[:12]}.svg"
+        if not target.exists():
+            tmp = target.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_bytes(svg)
+            tmp.replace(target)
+        return os.path.relpath(target, doc_dir).replace(os.sep, "/")
+
 
 VARIANTS = ("print", "wide", "narrow")
+# What one slide panel's alt text says it shows, for every measure.
+SINGLE_PANEL_LEADS = {
+    "response": "response rates of depression",
+    "remission": "remission rates of depression",
+    "relapse": "relapse rates of depression",
+    "suicidal-ideation": "suicidal-ideation outcomes",
+}
+assert set(SINGLE_PANEL_LEADS) == set(MEASURES), "every chart panel needs its slide alt-text lead"
 
 
 def chart_description(trials: list[Trial]) -> str:
@@ -341,10 +371,16 @@ def chart_description(trials: list[Trial]) -> str:
                 for t in rows
             )
             groups.append(f"{title} ({direction}): {listed}.")
-    return (
-        "Bar charts of response, remission or relapse rates of depression, and of suicidal-ideation "
-        "outcomes, in key trials, one panel per outcome, active arm versus comparator. " + " ".join(groups)
-    )
+    if len(groups) == 1:  # one slide panel
+        (measure,) = {t.measure for t in trials}
+        what = SINGLE_PANEL_LEADS[measure]
+        lead = f"Bar chart of {what} in key trials, active arm versus comparator. "
+    else:
+        lead = (
+            "Bar charts of response, remission or relapse rates of depression, and of suicidal-ideation "
+            "outcomes, in key trials, one panel per outcome, active arm versus comparator. "
+        )
+    return lead + " ".join(groups)
 
 
 def setup(app) -> dict:

@@ -8,16 +8,21 @@ scale, and the trials in the data file's order (never sorted into a league
 table). Inside a panel each trial is a pair of bars, the active arm above
 its comparator, each labelled with its rate (and the comparator's name).
 
-One drawing, three layouts (``LAYOUTS``), each sized for where it is seen:
+One drawing, four layouts (``LAYOUTS``), each sized for where it is seen:
 
 - ``print`` (PDF, EPUB): 155 mm wide at 1 unit = 1 pt, labels left of the
   bars, no text under 8 pt, so at least 7.3 pt even when set at 15 cm;
-- ``wide`` (site on a wide screen, the decks): the panels two by two,
-  1100 units wide, no text under 20 units (12 px in a 660 px column, 13.8 px
-  in the site's 757 px column at 1280 px, 18 px on a 1280 × 720 slide);
+- ``wide`` (site on a wide screen): the panels two by two, 1100 units
+  wide, no text under 20 units (12 px in a 660 px column, 13.8 px in the
+  site's 757 px column at 1280 px);
 - ``narrow`` (site on a phone): the panels stacked, labels above the bars,
   300 units wide with no text under 12 units, so at least 12.4 CSS px in the
-  312 px column of a 360 px phone.
+  312 px column of a 360 px phone;
+- ``slide`` (the decks): ONE panel a drawing (``render`` is given one
+  outcome's results; a deck shows one panel a slide), 1280 units wide with
+  no text under 26 units, so 25 px on a 1280 × 720 slide, the key beside the
+  panel's heading and the rows packed, so that a five-trial panel and the
+  figure's caption fit on one slide.
 
 The SVG is written by hand, not by a plotting library: the same data give
 the same bytes, there is no DOCTYPE (EPUB readers reject it), and every text
@@ -76,6 +81,8 @@ class Layout:
     bar: float  # bar thickness
     unit: str = ""
     pad: float = 0.0
+    row_gap: float = 0.55  # space above and below each trial's row, in text sizes
+    key_beside_heading: bool = False  # the key on the first panel's heading line, right-aligned
 
     @property
     def smallest_text(self) -> float:
@@ -88,6 +95,18 @@ LAYOUTS = {
     ),
     "wide": Layout("wide", width=1100.0, columns=2, label_left=0.0, heading=25.0, text=20.0, bar=16.0, pad=8),
     "narrow": Layout("narrow", width=300.0, columns=1, label_left=0.0, heading=15.0, text=12.0, bar=10.0, pad=2),
+    "slide": Layout(
+        "slide",
+        width=1280.0,
+        columns=1,
+        label_left=700.0,
+        heading=28.0,
+        text=26.0,
+        bar=22.0,
+        pad=8,
+        row_gap=0.3,
+        key_beside_heading=True,
+    ),
 }
 
 
@@ -240,7 +259,7 @@ def _draw_panel(layout: Layout, panel: _Panel, x0: float, y0: float, width: floa
     rows_top = y
     body: list[str] = []
     for row in panel.rows:
-        y += size * 0.55
+        y += size * layout.row_gap
         label_width = label_left if label_left else width
         lines = wrap(_label_words(row), label_width, size)
         label_height = len(lines) * line
@@ -265,7 +284,7 @@ def _draw_panel(layout: Layout, panel: _Panel, x0: float, y0: float, width: floa
                 f'<rect x="{_n(bars_x)}" y="{_n(top)}" width="{_n(length)}" height="{_n(layout.bar)}" fill="{colour}"/>'
             )
             body.append(_text(bars_x + length + size * 0.3, top + layout.bar / 2 + size * 0.36, size, label))
-        y += row_height + size * 0.55
+        y += row_height + size * layout.row_gap
     rows_bottom = y
     # The panel's own 0–100 % scale: grid lines behind the bars, tick labels under them.
     grid = []
@@ -327,8 +346,18 @@ def render(results: Sequence[Result], layout: Layout | str, description: str = "
     bars_width = column_width - (layout.label_left + layout.text * 0.75 if layout.label_left else 0.0)
     scale = _scale(layout, panels, bars_width)
 
-    legend, y = _legend(layout, layout.pad, layout.pad)
-    y += layout.pad + layout.text * 0.6
+    if layout.key_beside_heading:
+        # One line for the key, right-aligned on the first heading's baseline.
+        key_width = sum(
+            layout.text * 2.6 + text_width(label, layout.text) for label in (ACTIVE_LABEL, COMPARATOR_LABEL)
+        )
+        key_width -= layout.text * 1.25
+        key_top = layout.pad + layout.heading - layout.text * 0.85
+        legend, _ = _legend(layout, layout.width - layout.pad - key_width, key_top)
+        y = layout.pad
+    else:
+        legend, y = _legend(layout, layout.pad, layout.pad)
+        y += layout.pad + layout.text * 0.6
     groups: list[str] = []
     bottom = y
     for start in range(0, len(panels), columns):
@@ -341,7 +370,10 @@ def render(results: Sequence[Result], layout: Layout | str, description: str = "
         y = row_bottom + layout.text * 1.2
         bottom = row_bottom
     height = math.ceil(bottom + layout.pad)
-    title = "Depression and suicidal-ideation outcomes in key trials, active arm against comparator"
+    if len(panels) == 1:  # a slide panel
+        title = f"{PANELS[panels[0].measure][0]}: key trials, active arm against comparator"
+    else:
+        title = "Depression and suicidal-ideation outcomes in key trials, active arm against comparator"
     unit = layout.unit
     head = (
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{_n(layout.width)}{unit}" height="{height}{unit}" '

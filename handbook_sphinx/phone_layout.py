@@ -1,25 +1,11 @@
 """The site on a phone: what the HTML needs so that ``theme/static/handbook.css`` can adapt it.
 
 CSS does the layout (cards, scroll cues, sticky columns, heading sizes); this
-module adds the three things CSS cannot know from the HTML alone.
+module adds what CSS cannot know from the HTML alone.
 
-- **An image drawn in several layouts** (``image_variants``, used by the
-  evidence chart): one node holding an image per layout, each marked
-  ``handbook_variant`` = ``print``, ``wide`` or ``narrow``. Before writing,
-  ``ChooseImageVariant`` keeps, for
-
-  ========================  ===================================================
-  builder                   what the reader gets
-  ========================  ===================================================
-  html (site)               the node, written as ``<picture>``: the narrow
-                            layout on screens up to ``NARROW_SCREEN``, the wide
-                            one otherwise, linked to the wide file full size
-  revealjs (decks)          a standard image of the wide layout
-  latex, epub, any other    a standard image of the print layout
-  ========================  ===================================================
-
-  so no builder but html ever meets the node; the latex and text visitors
-  render the print image as a safety net.
+- **The chart in its phone layout.** The evidence chart is drawn in a
+  narrow layout too; ``image_variants`` (its own module) gives the site a
+  ``<picture>`` that shows it on narrow screens.
 
 - **Column headers on the cells of record tables.** A table with the class
   ``record-table`` (one record a row, e.g. a trial) becomes a stack of cards
@@ -45,91 +31,15 @@ import re
 import xml.etree.ElementTree as ElementTree
 from functools import lru_cache
 from pathlib import Path
-from urllib.parse import quote, unquote
+from urllib.parse import unquote
 
-from docutils import nodes
-from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 
 logger = logging.getLogger(__name__)
 
-# Screens narrow enough for the phone layout of a figure drawn in variants
-# (the wide evidence chart needs a 660 px column for 12 px text).
-NARROW_SCREEN = "(max-width: 48em)"
 # The smallest text a figure may show on a phone, in CSS px (issue 21).
 LEGIBLE_PX = 12
 RECORD_TABLE_CLASS = "record-table"
-
-
-# -- An image drawn in several layouts -----------------------------------------
-
-
-class image_variants(nodes.General, nodes.Element):
-    """One image in several layouts: children are ``image`` nodes with ``handbook_variant`` print/wide/narrow."""
-
-
-def _variants(node: image_variants) -> dict[str, nodes.image]:
-    return {child["handbook_variant"]: child for child in node.children if isinstance(child, nodes.image)}
-
-
-def _shows_picture(builder) -> bool:
-    return builder.format == "html" and builder.name != "epub" and "revealjs" not in builder.name
-
-
-class ChooseImageVariant(SphinxPostTransform):
-    """Each builder keeps the layouts it shows (see the module's table); before images are converted or copied."""
-
-    default_priority = 50
-
-    def run(self, **kwargs) -> None:
-        builder = self.env._builder_cls  # its name and format, as Sphinx's own post-transforms read them (9.x)
-        for node in list(self.document.findall(image_variants)):
-            variants = _variants(node)
-            if _shows_picture(builder) and {"narrow", "wide"} <= set(variants):
-                # Only the two the page shows are copied into _images; the page links them itself.
-                for image in (variants["narrow"], variants["wide"]):
-                    image["classes"].append("no-scaled-link")
-                node.children = []
-                node.extend([variants["narrow"], variants["wide"]])
-            else:
-                wanted = "wide" if "revealjs" in builder.name else "print"
-                node.replace_self(variants.get(wanted) or next(iter(variants.values())))
-
-
-def _image_url(translator, image: nodes.image) -> str:
-    """Where the HTML builder copies ``image`` (as its own ``visit_image`` computes it)."""
-    uri = image["uri"]
-    if uri in translator.builder.images:
-        return posixpath.join(translator.builder.imgpath, quote(translator.builder.images[uri]))
-    return uri
-
-
-def visit_image_variants_html(translator, node: image_variants) -> None:
-    variants = _variants(node)
-    narrow, wide = variants["narrow"], variants["wide"]
-    wide_url, narrow_url = _image_url(translator, wide), _image_url(translator, narrow)
-    classes = " ".join(c for c in wide["classes"] if c != "no-scaled-link")
-    attributes = f'alt="{html.escape(wide.get("alt", ""))}"'
-    if classes:
-        attributes += f' class="{html.escape(classes)}"'
-    width = legible_width(Path(translator.builder.srcdir) / narrow["uri"])
-    if width:
-        attributes += f' style="--legible-width: {width}px"'
-    translator.body.append(
-        f'<a class="reference internal image-reference" href="{wide_url}">'
-        f'<picture><source media="{NARROW_SCREEN}" srcset="{narrow_url}" type="image/svg+xml" />'
-        f'<img {attributes} src="{wide_url}" /></picture></a>\n'
-    )
-    raise nodes.SkipNode
-
-
-def _fallback(variant: str):
-    def visit(translator, node: image_variants) -> None:
-        variants = _variants(node)
-        (variants.get(variant) or node.children[0]).walkabout(translator)
-        raise nodes.SkipNode
-
-    return visit
 
 
 # -- The width at which an SVG's text is legible ----------------------------------
@@ -318,14 +228,5 @@ def adapt_page(app, pagename: str, templatename: str, context: dict, doctree) ->
 
 
 def setup(app) -> dict:
-    # Visitors by output format: the epub and revealjs builders use the html ones (registering them by their
-    # own names would hide every other node's html visitor from them). No builder but html meets the node.
-    app.add_node(
-        image_variants,
-        html=(visit_image_variants_html, None),
-        latex=(_fallback("print"), None),
-        text=(_fallback("print"), None),
-    )
-    app.add_post_transform(ChooseImageVariant)
     app.connect("html-page-context", adapt_page)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

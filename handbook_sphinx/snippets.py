@@ -13,6 +13,11 @@ documents that show it. Image paths inside a snippet are written relative to
 the snippet file; they are rebased onto the including document, so a chapter
 in ``docs/part-1/`` and a deck in ``slides/`` can show the same figure.
 
+Options choose part of the snippet for a slide (``:items:``, ``:rows:``,
+``:bare:``, ``:panel:``; see ``snippet_parts``), and a figure with a slide
+form beside it (``timeline.slide.svg`` beside ``timeline.svg``) carries both
+drawings (``image_variants``), so the decks show the slide form.
+
 Output: the snippet's own nodes inside a ``container`` with the class
 ``snippet`` (html and revealjs: a ``<div class="snippet">``; typst: plain
 content), so every builder renders the snippet exactly as if it were
@@ -22,12 +27,16 @@ written inline.
 from __future__ import annotations
 
 import os
+from contextlib import nullcontext
 from pathlib import Path
 
 from docutils import nodes
 from docutils.parsers.rst.directives.misc import Include
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
+
+from handbook_sphinx.image_variants import attach_slide_forms, image_variants
+from handbook_sphinx.snippet_parts import OPTION_SPEC, repeated_snippet, show_part
 
 logger = logging.getLogger(__name__)
 
@@ -49,6 +58,8 @@ class SnippetDirective(SphinxDirective):
 
     required_arguments = 1
     has_content = False
+    # Part of the snippet, for a slide: :items:, :rows:, :bare:, :panel: (snippet_parts).
+    option_spec = OPTION_SPEC
 
     def run(self) -> list[nodes.Node]:
         name = self.arguments[0].strip().removesuffix(SNIPPET_SUFFIX)
@@ -87,9 +98,19 @@ class SnippetDirective(SphinxDirective):
             body=[],
             lineno=self.lineno,
         )
-        with renderer.current_node_context(container):
+        shown_before = name in snippets_used(self.env).get(self.env.docname, [])
+        with (
+            renderer.current_node_context(container),
+            repeated_snippet(self.state.document) if shown_before else nullcontext(),
+        ):
             include.run()
+        attach_slide_forms(container, path.parent)
         _rebase_images(container, path.parent, doc_dir)
+        # A figure's slide panels are chosen where the snippet is shown: its problems are reported there.
+        for figure in container.findall(image_variants):
+            figure.source, figure.line = self.get_source_info()
+        for problem in show_part(container, self.options):
+            logger.warning("snippet %r: %s", name, problem, location=location, type="handbook", subtype="snippet")
         used = snippets_used(self.env).setdefault(self.env.docname, [])
         if name not in used:
             used.append(name)

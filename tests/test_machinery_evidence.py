@@ -1,8 +1,9 @@
 """Evidence as data: data/trials.yaml drawn as a table and a figure, and redrawn when a number changes.
 
 The figure is one panel per measure (response, remission, relapse, suicidal
-ideation), drawn in three layouts: print (PDF, EPUB), wide (site on a wide screen, decks) and
-narrow (site on a phone). Its text is checked at the size each layout is shown.
+ideation), drawn in four layouts: print (PDF, EPUB), wide (site on a wide
+screen), narrow (site on a phone) and, one drawing per panel, slide (the
+decks). Its text is checked at the size each layout is shown.
 """
 
 from __future__ import annotations
@@ -274,14 +275,49 @@ def test_epub_gets_the_print_layout(app, soup):
 
 
 @EVIDENCE_ROOT
-def test_decks_get_the_wide_layout(app, decks_of, soup, warnings_of):
+def test_decks_show_one_outcome_a_slide(app, decks_of, soup, warnings_of):
     app.build()
     decks = decks_of(app)
     assert warnings_of(decks) == []
     deck = soup(decks.outdir / "slides" / "index.html")
-    images = [img["src"] for img in deck.select("figure#evidence-figure img")]
-    assert len(images) == 1 and "evidence-figure-wide-" in images[0]
     assert deck.select("picture") == []
+    shown = {}
+    for section in deck.select("section section"):
+        title = section.find("h2").get_text(strip=True) if section.find("h2") else ""
+        if title in ("Response", "Remission", "Relapse", "Suicidal ideation"):
+            (img,) = section.select("figure#evidence-figure img") or section.select("figure img")
+            shown[title.lower().replace(" ", "-")] = img
+    assert list(shown) == ["response", "remission", "relapse", "suicidal-ideation"]
+    for measure, img in shown.items():
+        assert re.search(rf"evidence-figure-slide-{measure}-[0-9a-f]+\.svg$", img["src"]), measure
+        svg = (decks.outdir / "slides" / img["src"]).resolve()
+        assert list(_panels(svg)) == [measure]  # one outcome a slide
+        # The whole width of a 1280 × 720 slide (1280 CSS px, scaled by reveal.js to 1228.8 px): 24 px or more.
+        assert _smallest_text_as_shown(svg, 1280 * 0.96) >= 24.0, measure
+        assert b"<!DOCTYPE" not in svg.read_bytes()
+    # Each slide's alt text describes its own panel, and only it.
+    assert shown["response"]["alt"].startswith("Bar chart of response rates of depression in key trials")
+    assert "Alpha 2010, response at day 3: 71 % versus 6 % with placebo." in shown["response"]["alt"]
+    assert "Beta 2023" not in shown["response"]["alt"] and "Gamma 2019" not in shown["response"]["alt"]
+    assert "Gamma 2019, relapse by week 24: 26.7 % versus 45.3 % with placebo spray." in shown["relapse"]["alt"]
+    ideation = shown["suicidal-ideation"]["alt"]
+    assert ideation.startswith("Bar chart of suicidal-ideation outcomes in key trials")
+    assert "Delta 2022, remission of suicidal ideation, day 3: 63 % versus 31.6 % with saline." in ideation
+    assert "Alpha 2010" not in ideation and "Gamma 2019" not in ideation
+
+
+@pytest.mark.sphinx("html", testroot="evidence", srcdir="evidence-no-panel", warningiserror=True)
+def test_a_slide_that_names_no_panel_is_a_warning_at_its_line(app, decks_of, warnings_of):
+    deck = app.srcdir / "slides" / "index.md"
+    deck.write_text(deck.read_text(encoding="utf-8").replace(":panel: response\n", ""), encoding="utf-8")
+    app.build()
+    decks = decks_of(app)
+    assert warnings_of(decks) == [
+        "slides/index.md:8: WARNING: this figure is drawn for slides in 4 panels (response, remission, relapse, "
+        "suicidal-ideation): "
+        "choose the one this slide shows with the {snippet} option :panel: [handbook.image-variants]"
+    ]
+    assert decks.statuscode == 1
 
 
 @pytest.mark.sphinx("html", testroot="evidence", srcdir="evidence-edit", warningiserror=True)
