@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import html
 import itertools
+import os
 import re
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -409,3 +411,24 @@ def letter_pdf(handbook, tmp_path_factory) -> Path:
 
 def test_forms_print_whole_on_one_letter_page(letter_pdf):
     assert_form_is_printed_whole(letter_pdf)
+
+
+def test_a_form_too_long_for_any_page_stops_the_build(tmp_path):
+    """A form that fits no page, even as a printed form, fails the PDF build with its name; it never overflows."""
+    root = tmp_path / "roots" / "test-pdf"
+    shutil.copytree(PROJECT / "tests" / "roots" / "test-pdf", root)
+    shutil.copy(PROJECT / "tests" / "roots" / "project_conf.py", root.parent)
+    form = root / "docs" / "appendices" / "long-form.md"
+    text = form.read_text(encoding="utf-8")
+    rows = "".join(f"* - Extra field {n:03d}\n  -\n  -\n  -\n" for n in range(80))
+    form.write_text(text.replace("* - Long field 01\n", rows + "* - Long field 01\n", 1), encoding="utf-8")
+    result = subprocess.run(
+        [str(PROJECT / ".venv" / "bin" / "sphinx-build"), "-b", "typst", "-q", str(root), str(tmp_path / "out")],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "HANDBOOK_PROJECT": str(PROJECT)},
+    )
+    output = result.stdout + result.stderr
+    assert "Long form' does not fit on one page" in output, output[-2000:]
+    assert not (tmp_path / "out" / "ketamine-therapy-handbook.pdf").exists()
