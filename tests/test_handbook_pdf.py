@@ -28,7 +28,7 @@ def form_labels() -> dict[str, list[str]]:
         lines = [
             line.strip() for line in body.splitlines() if line.strip() and not line.startswith(("`", ":", "*", " "))
         ]
-        if lines:  # a form may end with its last grid
+        if lines:  # a form that ends with a line of text (a form ending with its sign-off grid has none)
             labels.append(re.sub(r"[*_\\]", "", lines[-1]).split(":")[0].strip())
         forms[source.stem] = labels
     return forms
