@@ -513,16 +513,16 @@ class Edition:
         return f"{kind}: {title}" if title else kind
 
     def passage_reference(self, name: str) -> str:
-        """A passage shown inside changed text: "[Table: Medicines that interact with esketamine…]".
+        """A passage shown inside changed text, as its item is titled: "[Table: Medical cautions in the labels]".
 
         A title several passages share ("Key points") takes the chapter that shows it.
         """
         source = self.later if self.later is not None and f"snippets/{name}.md" in self.later.passages else self
-        title = source.passage_title(name, words=6)
+        title = source.passage_title(name)
         if source._titles is None:
             source._titles = {}
             for other in source.passages:
-                shared = source.passage_title(source.passage_name(other), words=6)
+                shared = source.passage_title(source.passage_name(other))
                 source._titles[shared] = source._titles.get(shared, 0) + 1
         if source._titles.get(title, 0) > 1:
             places = source.shown_in(name)
@@ -892,6 +892,24 @@ def compare(
         # The figure's caption and description are the passage that shows it; this item is its drawing.
         title = f"{'Figure, slide version' if slide_form else 'Figure'}: {caption} (the words in the drawing)"
         first = links[0] if links and after is not None else None
+        printed = side.figures.get(path.replace(SLIDE_FORM_SUFFIX, ".svg")) if slide_form else None
+        if before is None and printed is not None:
+            # A new slide version: what a reviewer needs is how it differs from the printed figure.
+            items.append(
+                Item(
+                    "figure",
+                    "added",
+                    path,
+                    title,
+                    flag,
+                    reason,
+                    links,
+                    note=_slide_form_note(printed, after),
+                    order=order,
+                    group=group,
+                )
+            )
+            continue
         if before is None or after is None:
             status = "added" if before is None else "removed"
             items.append(
@@ -961,6 +979,25 @@ def compare(
         {key: group for key, group in groups.items() if key in used},
         page,
     )
+
+
+def _slide_form_note(printed: Parsed, slide: Parsed, most: int = 8) -> str:
+    """How a figure's slide version differs in its words from the printed figure."""
+    pairs = mtext.differences(" ".join(u.text for u in printed.units), " ".join(u.text for u in slide.units))
+    if not pairs:
+        return "The printed figure's words, laid out for a slide."
+    described = []
+    for old, new in pairs[:most]:
+        old, new = old.rstrip("."), new.rstrip(".")
+        if not new:
+            described.append(f"leaves out “{old}”")
+        elif not old:
+            described.append(f"adds “{new}”")
+        else:
+            described.append(f"has “{new}” for “{old}”")
+    more = len(pairs) - most
+    tail = f"; and {more} more {'difference' if more == 1 else 'differences'}" if more > 0 else ""
+    return "The printed figure's words, laid out for a slide; it " + "; ".join(described) + tail + "."
 
 
 def _long_date(value: str | None) -> str | None:

@@ -255,6 +255,9 @@ def render(report: Report, docname: str, pdf_path: str | None = None) -> list[no
         for group, items in grouped:
             chapter = nodes.section(ids=[nodes.make_id(f"what-changed-{key}-{group.title}")])
             chapter += nodes.title(group.title, group.title)
+            if key == "safety":
+                # Print has no fold to show it: how long this chapter's changes take to read.
+                chapter += _para(nodes.Text(wording.fold_summary(items) + "."), classes=["changes-time", PRINT_ONLY])
             full = fold(summary=wording.fold_summary(items), open=key == "safety")
             full["in_print"] = "unwrap" if key == "safety" else "drop"
             for item in items:

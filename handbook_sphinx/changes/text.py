@@ -529,6 +529,19 @@ def word_diff(old: str, new: str) -> tuple[list[Segment], list[Segment]]:
     return _tidy(left), _tidy(right)
 
 
+def differences(old: str, new: str) -> list[tuple[str, str]]:
+    """The stretches of words in which two texts differ, as (old words, new words) pairs; "" where one has none."""
+    a, b = _TOKEN.findall(old), _TOKEN.findall(new)
+    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    pairs = []
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag != "equal":
+            pair = (" ".join("".join(a[i1:i2]).split()), " ".join("".join(b[j1:j2]).split()))
+            if any(any(ch.isalnum() for ch in side) for side in pair):  # punctuation alone is no difference
+                pairs.append(pair)
+    return pairs
+
+
 def _tidy(segments: list[Segment]) -> list[Segment]:
     """Join neighbours, and let a mark swallow a lone space between two marks."""
     merged: list[Segment] = []

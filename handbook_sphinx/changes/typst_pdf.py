@@ -210,6 +210,8 @@ class TypstWriter:
             for group, items in grouped:
                 self.out.append(f"=== {t(group.title)}")
                 self.out.append("")
+                if key == "safety":
+                    self.out += [f"#lead({q(wording.fold_summary(items) + '.')})", ""]
                 for index, item in enumerate(items):
                     if key == "safety":
                         self.item(item)
