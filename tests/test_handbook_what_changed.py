@@ -48,7 +48,7 @@ def test_the_page_compares_this_edition_with_1_0_0(handbook):
     assert counts and int(counts.group(1)) > 0, text[:600]
     # Changes that are on main since 1.0.0: Part I's corrections, the evidence
     # data's measure field, new references.
-    assert "About this handbook (Chapter 1):" in text
+    assert "Chapter 1: About this handbook" in text and "Main text: " in text
     assert "New in every evidence row: Measure" in text
     soup = handbook.soup(handbook.html / PAGE)
     headings = [h.get_text(" ", strip=True).rstrip("#¶ ") for h in soup.select("article section section > h2")]

@@ -78,6 +78,10 @@ BIB_TYPES = {
 }
 
 
+# A page's own text, as an item under the heading of its page.
+MAIN_TEXT = "Main text"
+
+
 class SafetyRulesError(ValueError):
     pass
 
@@ -736,7 +740,7 @@ def compare(
         flag, reason = safety(path)
         order = (-1,)
         group = page_group(path)
-        title = new.chapter_name(path) if after else old.chapter_name(path)
+        title = MAIN_TEXT  # under its group's heading, which names the chapter
 
         def where(unit: Unit | None, path=path, after=after) -> Link | None:
             if after is None:

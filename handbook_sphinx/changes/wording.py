@@ -153,16 +153,12 @@ def where_within(item: Item, group: Group) -> str:
     return "" if text == chapter else text
 
 
-MAIN_TEXT = "Main text"
-
-
 def one_line(item: Item, group: Group, previous: Item | None = None) -> tuple[str, str, str]:
     """An item in one line: (what, where within its group or "", what happened).
 
-    Under its chapter's heading a chapter's own text is its "Main text"; a
-    place the line before already named is not repeated.
+    A place the line before already named is not repeated.
     """
-    title = MAIN_TEXT if item.category == "chapter" and group.key == f"page:{item.key}" else item.title
+    title = item.title
     where = where_within(item, group)
     if previous is not None and where and where == where_within(previous, group):
         where = ""
