@@ -144,3 +144,15 @@ def test_no_output_names_a_passage_by_its_file(handbook):
     assert_no_machinery(normalise(text), "committee PDF")
     # A passage shown inside changed text is its title in brackets.
     assert re.search(r"\[(?:Table|Box|Figure|Quiz): [^\]]+\]", page_text(handbook))
+
+
+def test_speaker_notes_are_not_quoted_in_the_handbook(handbook):
+    """Speaker notes never leak into the handbook: the page says a deck's notes changed, never what they say."""
+    notes = re.findall(
+        r"```\{revealjs-notes\}\n(.*?)\n```", "".join(p.read_text() for p in (PROJECT / "slides").glob("*.md")), re.S
+    )
+    sentences = [s for note in notes for s in re.split(r"(?<=[.?!])\s+", note) if len(s.split()) >= 12]
+    assert len(sentences) > 50  # the decks' notes were read
+    text = page_text(handbook)
+    leaked = [s for s in sentences if normalise(s).replace("’", "'") in text]
+    assert leaked == []

@@ -112,6 +112,11 @@ def _para(*children: nodes.Node, classes: list[str] | None = None) -> nodes.para
 def change_node(change: TextChange) -> nodes.list_item:
     item = nodes.list_item(classes=[f"change-{change.kind}"])
     lead = wording.change_lead(change)
+    if change.context == "speaker notes":
+        # Speaker notes never appear in the handbook, not even quoted here:
+        # the page says that they changed, and the trainer notes PDF has them.
+        item += _para(nodes.emphasis(lead, lead), nodes.Text(": see the deck's trainer notes."))
+        return item
     if change.kind == "changed":
         if change.context:
             item += _para(nodes.emphasis(lead, lead))
