@@ -441,16 +441,38 @@ def appendix_pages(pdf: Path) -> dict[str, range]:
     }
 
 
+def quoting_pages(pdf: Path) -> set[int]:
+    """The pages of "What changed in this edition" (0-based), which may quote a form's text in full."""
+    from pypdf import PdfReader
+
+    reader = PdfReader(pdf)
+
+    def entries(outline, depth=0):
+        for item in outline:
+            if isinstance(item, list):
+                yield from entries(item, depth + 1)
+            else:
+                yield depth, normalise(item.title), reader.get_destination_page_number(item)
+
+    flat = list(entries(reader.outline))
+    for index, (depth, title, first) in enumerate(flat):
+        if title == "What changed in this edition":
+            end = next((page for d, _, page in flat[index + 1 :] if d <= depth), len(reader.pages))
+            return set(range(first, end))
+    return set()
+
+
 def assert_form_is_printed_whole(pdf: Path) -> None:
     pages = pdf_pages(pdf)
     appendices = appendix_pages(pdf)
+    quoted = quoting_pages(pdf)
     for appendix, title, last in (
         ("Appendix A", "Form A: Pre-treatment screening", "Prescriber"),
         ("Appendix B", "Form B: Session monitoring record", "Escort"),
     ):
-        # Within its own appendix: the back matter's list of changes may quote a form's first line.
+        # The form's own page, within its own appendix: the What-changed appendix may quote its title line.
         own = next(pages_ for name, pages_ in appendices.items() if name.startswith(appendix))
-        holding = [i for i in own if title in pages[i]]
+        holding = [i for i in own if title in pages[i] and i not in quoted]
         assert len(holding) == 1, (pdf.name, title, holding)
         width, height, words = page_words(pdf, holding[0] + 1)
         assert words, title
