@@ -434,11 +434,12 @@ def appendix_pages(pdf: Path) -> dict[str, range]:
 
     walk(reader.outline)
     marks.sort(key=lambda mark: mark[1])
-    return {
-        title: range(page, next((p for _, p in marks if p > page), len(reader.pages)))
-        for title, page in marks
-        if title.startswith("Appendix ")
-    }
+    appendices: dict[str, range] = {}
+    for title, page in marks:
+        # The first bookmark of that name is the appendix itself; What changed may repeat its title later.
+        if title.startswith("Appendix ") and title not in appendices:
+            appendices[title] = range(page, next((p for _, p in marks if p > page), len(reader.pages)))
+    return appendices
 
 
 def quoting_pages(pdf: Path) -> set[int]:
