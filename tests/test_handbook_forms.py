@@ -4,10 +4,11 @@ Each appendix holds exactly one ``handbook-form`` container: a heading line with
 the form's version and the notice that local protocols govern, a patient-label
 line, then ``form-grid`` tables. The tests hold each form to the form contract
 (no citations inside the form, tick columns headed Yes, No and N/A, write-in
-cells left empty, one tick for each decision) and look at the PDF itself: on A4
-and on US Letter each form is one page, inside the paper's printable area, with
+cells left empty but for the row of printed default limits, one tick for each
+decision) and look at the PDF itself: on A4 and on US Letter each form is one
+page, inside the paper's printable area, with
 no line printed over another, no type under 7.5 pt, the boxed trigger panel at
-9 pt or more and write-in rows at least 5 mm tall.
+9.5 pt or more and write-in rows at least 5 mm tall.
 """
 
 from __future__ import annotations
@@ -425,7 +426,7 @@ def page_words(pdf: Path, page: int) -> tuple[float, float, list[tuple[float, fl
 
 
 MIN_BODY_PT = 7.5  # the smallest type a printed form may use
-MIN_PANEL_PT = 9  # the boxed panel of triggers and first actions
+MIN_PANEL_PT = 9.5  # the boxed panel of triggers and first actions
 MIN_ROW_MM = 5  # a write-in row
 
 
@@ -445,7 +446,7 @@ def page_type_sizes(pdf: Path, page: int) -> list[tuple[float, str]]:
 
 
 def assert_form_is_legible(pdf: Path, page: int, title: str, words) -> None:
-    """Type no smaller than 7.5 pt, the trigger panel at 9 pt or more, write-in rows at least 5 mm tall."""
+    """Type no smaller than 7.5 pt, the trigger panel at 9.5 pt or more, write-in rows at least 5 mm tall."""
     runs = page_type_sizes(pdf, page)
     assert runs, (pdf.name, title)
     smallest = min(size for size, _ in runs)
