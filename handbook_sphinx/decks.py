@@ -12,10 +12,9 @@
   handbook's glossary and sections.
 - The bundled reveal.js is pruned to what the decks load (our theme, the
   notes plugin), so no unused file naming a web-font or CDN host is published.
-- A fix for sphinx-revealjs re-reading every deck on every run (upstream
-  issue attakei/sphinx-revealjs#74): its builder appends its static path to
-  the config and adds a key to ``revealjs_script_conf``, which then compare
-  as changed.
+- The fix for sphinx-revealjs re-reading every deck on every run (#74) lives
+  in ``workarounds/revealjs_rereads.py``, with the re-read it makes necessary
+  when the handbook's ``objects.inv`` changes.
 
 This module is never loaded by the html, epub or latex builds, so its
 directives do not exist there; ``slides/`` is built only by revealjs.
@@ -88,23 +87,6 @@ def wire_handbook_inventory(app, config) -> None:
         inventory = Path(app.confdir) / inventory
     config.intersphinx_mapping = {"handbook": (config.handbook_html_base, str(inventory))}
     config.intersphinx_disabled_reftypes = []
-    # sphinx-revealjs appends this at builder init; listing it here once keeps
-    # the config equal between runs so unchanged decks are not re-read (#74).
-    from sphinx_revealjs.utils import get_internal_static_path
-
-    internal = str(get_internal_static_path())
-    if internal not in config.revealjs_static_path:
-        config.revealjs_static_path = [*config.revealjs_static_path, internal]
-    # It also adds this key to revealjs_script_conf in place at builder init,
-    # which made the config compare as changed on every run too.
-    if isinstance(config.revealjs_script_conf, dict):
-        config.revealjs_script_conf.setdefault("scrollActivationWidth", None)
-
-
-def drop_duplicate_static_path(app) -> None:
-    paths = app.config.revealjs_static_path
-    app.config.revealjs_static_path = list(dict.fromkeys(paths))
-    app.config.html_static_path = app.config.revealjs_static_path
 
 
 def check_inventory_exists(app) -> None:
@@ -149,7 +131,8 @@ def setup(app) -> dict:
     app.add_config_value("handbook_inventory", "_build/html/objects.inv", "env", types=frozenset({str}))
     app.setup_extension("sphinx.ext.intersphinx")
     app.connect("config-inited", wire_handbook_inventory, priority=400)
-    app.connect("builder-inited", drop_duplicate_static_path)
+    # sphinx-revealjs#74 (unchanged decks re-read), with the inventory watch it needs.
+    app.setup_extension("handbook_sphinx.workarounds.revealjs_rereads")
     app.connect("builder-inited", check_inventory_exists)
     app.add_directive("deck-title", DeckTitleDirective)
     app.add_directive("read-more", ReadMoreDirective)
