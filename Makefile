@@ -32,7 +32,11 @@ else ifeq ($(PAPER),a4)
 else
   $(error PAPER must be a4 or letter, not '$(PAPER)')
 endif
-DRAFTOPT := $(if $(DRAFT),-D handbook_allow_stale_reviews=1)
+ifeq ($(DRAFT),1)
+  DRAFTOPT := -D handbook_allow_stale_reviews=1
+else
+  DRAFTOPT :=
+endif
 # DECK_PDFS=0 publishes the site without the deck PDFs, for hosts that have no
 # Chromium to print them (Read the Docs); the home page then omits their links.
 DECK_PDFS ?= 1
