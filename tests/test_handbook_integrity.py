@@ -119,6 +119,40 @@ def test_a_failed_build_leaves_no_stale_output(project_copy, tmp_path):
         chapter.write_text(original, encoding="utf-8")
 
 
+CHAPTER = "docs/part-1-foundations/history.md"
+MISSING_SNIPPET = "\n```{snippet} history/not-there\n```\n"
+
+
+def _bad_review_date(text: str) -> str:
+    return re.sub(r"^reviewed: .*$", "reviewed: 2026-13-40", text, count=1, flags=re.M)
+
+
+@pytest.mark.parametrize(
+    ("target", "source", "breakage", "reported"),
+    [
+        ("html", CHAPTER, lambda text: text + MISSING_SNIPPET, "history/not-there"),
+        ("html", CHAPTER, _bad_review_date, "2026-13-40"),
+        ("epub", CHAPTER, lambda text: text + MISSING_SNIPPET, "history/not-there"),
+        ("pdf", CHAPTER, lambda text: text + MISSING_SNIPPET, "history/not-there"),
+        ("slides", "slides/part-1-foundations.md", lambda text: text + MISSING_SNIPPET, "history/not-there"),
+    ],
+    ids=["html-snippet", "html-date", "epub", "pdf", "slides"],
+)
+def test_a_failed_build_fails_again_when_run_unchanged(project_copy, tmp_path, target, source, breakage, reported):
+    """A read-time warning is not remembered as "read": the second run reports it and fails too."""
+    builddir = tmp_path / "_build"
+    path = project_copy / source
+    original = path.read_text(encoding="utf-8")
+    path.write_text(breakage(original), encoding="utf-8")
+    try:
+        for attempt in ("first", "second"):
+            result = make_in(project_copy, builddir, target)
+            assert result.returncode != 0, f"{attempt} make {target} passed:\n{result.stderr[-2000:]}"
+            assert reported in result.stderr, f"{attempt} make {target}:\n{result.stderr[-2000:]}"
+    finally:
+        path.write_text(original, encoding="utf-8")
+
+
 def test_changing_one_number_in_the_evidence_data_changes_every_output(project_copy, tmp_path):
     data = project_copy / "data" / "trials.yaml"
     original = data.read_text(encoding="utf-8")
