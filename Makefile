@@ -66,18 +66,22 @@ all: deps ## Build every output: site, PDF, EPUB, decks and deck PDFs
 
 # -- One sphinx-build call per output ----------------------------------------
 # On failure the target's output is removed, so a failed build never leaves
-# an output behind that looks current.
+# an output behind that looks current, and so is its saved environment: it
+# marks the broken document as read, so the next run, with nothing changed,
+# would skip the warning and pass.
+# $(call failed,<output>,<paths>) removes <paths> and fails.
+failed = { rm -rf $(2); echo "$(1) build failed: removed $(2)" >&2; exit 1; }
 
 html: python-deps ## Build the HTML handbook into $(BUILDDIR)/html
 	$(SPHINXBUILD) -b html -d $(BUILD)/doctrees/html docs $(BUILD)/html $(ALLOPTS) \
-	  || { rm -rf $(BUILD)/html; echo "html build failed: $(BUILDDIR)/html removed" >&2; exit 1; }
+	  || $(call failed,html,$(BUILD)/html $(BUILD)/doctrees/html)
 
 pdf: python-deps tex-deps ## Build the PDF handbook into $(BUILDDIR)/pdf (PAPER=a4|letter)
 	@# latexmk's own PDF stays, so it can tell that nothing changed and run no pass;
 	@# a failed build removes it below.
 	@rm -f $(BUILD)/pdf/$(PDFNAME).pdf
 	$(SPHINXBUILD) -M latexpdf docs $(BUILD)/latex $(ALLOPTS) $(PAPEROPT) \
-	  || { rm -rf $(BUILD)/latex/latex/$(PDFNAME).pdf; echo "pdf build failed: no PDF written" >&2; exit 1; }
+	  || $(call failed,pdf,$(BUILD)/latex/latex/$(PDFNAME).pdf $(BUILD)/latex/doctrees)
 	@mkdir -p $(BUILD)/pdf
 	@cp $(BUILD)/latex/latex/$(PDFNAME).pdf $(BUILD)/pdf/.$(PDFNAME).pdf.tmp
 	@mv $(BUILD)/pdf/.$(PDFNAME).pdf.tmp $(BUILD)/pdf/$(PDFNAME).pdf
@@ -85,13 +89,13 @@ pdf: python-deps tex-deps ## Build the PDF handbook into $(BUILDDIR)/pdf (PAPER=
 
 epub: python-deps ## Build the EPUB 3 edition into $(BUILDDIR)/epub
 	$(SPHINXBUILD) -b epub -d $(BUILD)/doctrees/epub docs $(BUILD)/epub $(ALLOPTS) \
-	  || { rm -rf $(BUILD)/epub; echo "epub build failed: $(BUILDDIR)/epub removed" >&2; exit 1; }
+	  || $(call failed,epub,$(BUILD)/epub $(BUILD)/doctrees/epub)
 
 # The decks link into the handbook through its objects.inv, so html first.
 slides: html ## Build the reveal.js training decks into $(BUILDDIR)/slides
 	$(SPHINXBUILD) -b revealjs -t decks -d $(BUILD)/doctrees/slides slides $(BUILD)/slides $(ALLOPTS) \
 	  -D handbook_inventory=$(BUILD)/html/objects.inv \
-	  || { rm -rf $(BUILD)/slides; echo "slides build failed: $(BUILDDIR)/slides removed" >&2; exit 1; }
+	  || $(call failed,slides,$(BUILD)/slides $(BUILD)/doctrees/slides)
 
 slides-pdf: slides browser-deps ## Print each deck to PDF (slides, and a handout with notes)
 	$(VENV)/bin/python tools/deck_pdf.py $(BUILD)/slides $(BUILD)/slides-pdf
