@@ -15,14 +15,20 @@ from handbook_build import PROJECT, HandbookBuild, run_make
 sys.path.insert(0, str(PROJECT / "tools"))
 
 
+# Where the suite's own build says it is published: under a path prefix, as
+# GitHub Pages publishes a project site under /<repository>/. The tests read
+# the prefix back from the build, so they hold for any address.
+SITE_URL = "http://localhost:8000/ketamine-handbook/"
+
+
 @pytest.fixture(scope="session")
 def handbook(tmp_path_factory) -> HandbookBuild:
-    """`make all` into a fresh BUILDDIR (HANDBOOK_BUILDDIR reuses one, for local iteration only)."""
+    """`make all` into a fresh BUILDDIR; HANDBOOK_BUILDDIR tests a tree built already (CI: the one it publishes)."""
     reuse = os.environ.get("HANDBOOK_BUILDDIR")
     if reuse:
         return HandbookBuild(Path(reuse).resolve(), 0, "")
     builddir = tmp_path_factory.mktemp("handbook") / "_build"
-    result = run_make(builddir, "all")
+    result = run_make(builddir, "all", extra_env={"HANDBOOK_SITE_URL": SITE_URL})
     build = HandbookBuild(builddir, result.returncode, result.stdout + result.stderr)
     if result.returncode != 0:
         pytest.fail(f"make all failed ({result.returncode}):\n{build.output[-6000:]}", pytrace=False)
