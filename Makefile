@@ -80,7 +80,9 @@ pdf: python-deps tex-deps ## Build the PDF handbook into $(BUILDDIR)/pdf (PAPER=
 	@# latexmk's own PDF stays, so it can tell that nothing changed and run no pass;
 	@# a failed build removes it below.
 	@rm -f $(BUILD)/pdf/$(PDFNAME).pdf
-	$(SPHINXBUILD) -M latexpdf docs $(BUILD)/latex $(ALLOPTS) $(PAPEROPT) \
+	@# TZ=UTC: cairo writes the local UTC offset into each SVG figure it
+	@# converts to PDF, and LuaTeX copies it into the book (LaTeX route only).
+	TZ=UTC $(SPHINXBUILD) -M latexpdf docs $(BUILD)/latex $(ALLOPTS) $(PAPEROPT) \
 	  || $(call failed,pdf,$(BUILD)/latex/latex/$(PDFNAME).pdf $(BUILD)/latex/doctrees)
 	@mkdir -p $(BUILD)/pdf
 	@cp $(BUILD)/latex/latex/$(PDFNAME).pdf $(BUILD)/pdf/.$(PDFNAME).pdf.tmp

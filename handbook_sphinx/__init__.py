@@ -22,6 +22,8 @@ SHARED_FEATURES = (
     "handbook_sphinx.navigation",
     "handbook_sphinx.bibtex_plugins",
     "handbook_sphinx.figure_dates",
+    # Patches of other packages (handbook_sphinx/workarounds/, one module each).
+    "handbook_sphinx.workarounds.epub_reproducible",
 )
 
 
