@@ -8,6 +8,7 @@ import subprocess
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from bs4 import BeautifulSoup
 
@@ -43,6 +44,17 @@ class HandbookBuild:
     @property
     def latex_log(self) -> Path:
         return self.builddir / "latex" / "latex" / PDF_NAME.replace(".pdf", ".log")
+
+    @cached_property
+    def site_url(self) -> str:
+        """The address the build says it is published at: the home page's canonical link (html_baseurl)."""
+        canonical = self.soup(self.html / "index.html").find("link", rel="canonical")
+        return canonical["href"].removesuffix("index.html")
+
+    @property
+    def site_prefix(self) -> str:
+        """The site's path on its host: "/" for a site of its own, "/<repository>/" for a project site."""
+        return urlsplit(self.site_url).path
 
     def soup(self, path: Path) -> BeautifulSoup:
         return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")

@@ -106,7 +106,7 @@ def comparable_pdf(data: bytes) -> bytes:
 def built_in_another_time_zone(handbook, tmp_path_factory) -> Path:
     """`make site` once more, into another folder, on a clock in another time zone."""
     second = tmp_path_factory.mktemp("elsewhere") / "_build"
-    result = run_make(second, "site", extra_env={"TZ": OTHER_TIME_ZONE})
+    result = run_make(second, "site", extra_env={"TZ": OTHER_TIME_ZONE, "HANDBOOK_SITE_URL": handbook.site_url})
     assert result.returncode == 0, result.stderr[-3000:]
     return second
 

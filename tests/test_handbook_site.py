@@ -5,7 +5,6 @@ from __future__ import annotations
 import filecmp
 import re
 import xml.etree.ElementTree as ET
-from urllib.parse import urlsplit
 
 import pytest
 from handbook_build import DECKS, PDF_NAME, PROJECT
@@ -56,7 +55,8 @@ def test_decks_link_back_to_the_handbook_home(handbook, site):
 def test_sitemap_covers_every_page_and_deck(handbook, site):
     namespace = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
     locations = [url.findtext("s:loc", namespaces=namespace) for url in ET.parse(site / "sitemap.xml").getroot()]
-    paths = {urlsplit(location).path.lstrip("/") for location in locations}
+    assert all(location.startswith(handbook.site_url) for location in locations)
+    paths = {location.removeprefix(handbook.site_url) for location in locations}
     chapters = {str(page.relative_to(handbook.html)) for page in handbook.chapter_pages()}
     assert paths == chapters | {f"slides/{deck}.html" for deck in DECKS}
     for path in paths:
@@ -78,9 +78,15 @@ def test_page_not_found_links_are_absolute(handbook, site):
     page = handbook.soup(site / "404.html")
     assert page.select_one("#page-not-found h1").get_text(strip=True) == "Page not found"
     hrefs = [a["href"] for a in page.select("#page-not-found a")]
-    assert hrefs == ["/index.html", "/search.html", "/genindex.html", "/slides/index.html"]
+    prefix = handbook.site_prefix
+    assert hrefs == [
+        f"{prefix}index.html",
+        f"{prefix}search.html",
+        f"{prefix}genindex.html",
+        f"{prefix}slides/index.html",
+    ]
     for href in hrefs:
-        assert (site / href.lstrip("/")).is_file(), href
+        assert (site / href.removeprefix(prefix)).is_file(), href
 
 
 def test_publishing_configs_pin_actions_and_build_the_site():

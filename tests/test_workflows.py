@@ -44,17 +44,17 @@ def test_every_workflow_pins_its_actions_and_grants_nothing_by_default(name):
 
 def test_pages_tests_the_very_tree_it_publishes():
     build = workflow("pages.yml")["jobs"]["build"]
-    # One address for the build and the tests: set for the whole job, overridden by no step.
-    assert "HANDBOOK_SITE_URL" in build["env"]
-    assert not [step for step in steps(build) if "HANDBOOK_SITE_URL" in step.get("env", {})]
     commands = [(index, line) for index, step in enumerate(steps(build)) for line in runs(step)]
+    # One address for the build and the tests: set once for the rest of the job, overridden by no step.
+    (address,) = [index for index, line in commands if re.match(r'echo "HANDBOOK_SITE_URL=.*>> "\$GITHUB_ENV"$', line)]
+    assert not [step for step in steps(build) if "HANDBOOK_SITE_URL" in step.get("env", {})]
     builds = [index for index, line in commands if line.startswith("make ") and "test" not in line]
     tests = [index for index, line in commands if re.fullmatch(r"make test(\s.*)?", line)]
     assert len(builds) == 1 and len(tests) == 1, commands
     (test_step,) = (steps(build)[index] for index in tests)
     # The tests read the build above instead of building their own.
     assert test_step["env"]["HANDBOOK_BUILDDIR"] == "_build"
-    assert builds[0] < tests[0]
+    assert address < builds[0] < tests[0]
     (upload,) = [step for step in steps(build) if step.get("uses", "").startswith("actions/upload-pages-artifact@")]
     assert upload["with"]["path"] == "_build/site"
     assert steps(build).index(upload) > tests[0]
