@@ -20,10 +20,11 @@ SHARED_FEATURES = (
     "handbook_sphinx.alt_text",
     "handbook_sphinx.traceability",
     "handbook_sphinx.navigation",
-    "handbook_sphinx.bibtex_plugins",
     "handbook_sphinx.figure_dates",
     # Patches of other packages (handbook_sphinx/workarounds/, one module each).
     "handbook_sphinx.workarounds.epub_reproducible",
+    "handbook_sphinx.workarounds.pybtex_plugin_lookup",
+    "handbook_sphinx.workarounds.search_index_entries",
 )
 
 

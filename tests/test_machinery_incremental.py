@@ -87,23 +87,6 @@ def test_editing_one_chapter_rereads_that_chapter_only(app, make_app, warnings_o
     assert read == [["docs/part-a/chapter"]]
 
 
-def test_pybtex_plaintext_backend_is_found_without_scanning_entry_points(monkeypatch):
-    import pybtex.plugin
-
-    from handbook_sphinx import bibtex_plugins
-
-    bibtex_plugins.setup(app=None)
-
-    def no_scan(**kwargs):
-        raise AssertionError(f"pybtex scanned the entry points for {kwargs}")
-
-    monkeypatch.setattr(pybtex.plugin, "entry_points", no_scan)
-    backend = pybtex.plugin.find_plugin("pybtex.backends", "plaintext")
-    from pybtex.backends.plaintext import Backend
-
-    assert backend is Backend
-
-
 @pytest.mark.sphinx("latex", testroot="snippets", srcdir="figure-dates", freshenv=True)
 def test_figures_converted_for_latex_carry_the_build_date(app, make_app):
     # cairo stamps each SVG → PDF conversion with the time; latexmk then saw every

@@ -1,0 +1,163 @@
+"""handbook_sphinx/workarounds/: each patch works, and each is still needed.
+
+A "still needed" test builds with the patch turned off
+(``HANDBOOK_DISABLE_WORKAROUNDS``) and asserts the upstream problem is still
+there. When an upgrade fixes it upstream, that test fails: delete the
+workaround module and its tests.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+from conftest import BUILD_EPOCH, PROJECT
+
+sys.path.insert(0, str(PROJECT))
+from handbook_sphinx.workarounds.search_index_entries import frozen_entries  # noqa: E402
+
+pytestmark = pytest.mark.usefixtures("machinery_env")
+
+ROOT_EPOCH_DATE = time.gmtime(int(BUILD_EPOCH))[:6]
+
+
+def _disable(monkeypatch, name: str) -> None:
+    monkeypatch.setenv("HANDBOOK_DISABLE_WORKAROUNDS", name)
+
+
+def stock(app, make_app, monkeypatch, name: str):
+    """A fresh app on ``app``'s copy of the root, set up with the workaround ``name`` turned off."""
+    _disable(monkeypatch, name)
+    app.cleanup()
+    return make_app(app.builder.name, srcdir=app.srcdir, freshenv=True)
+
+
+def _reads(app) -> list[list[str]]:
+    read: list[list[str]] = []
+    app.connect("env-before-read-docs", lambda app, env, docnames: read.append(sorted(docnames)))
+    return read
+
+
+def _deck_rebuild(make_app, app):
+    return make_app(
+        "revealjs",
+        srcdir=app.srcdir,
+        builddir=app.outdir.parent,
+        tags=["decks"],
+        confoverrides={"handbook_inventory": str(app.outdir / "objects.inv")},
+    )
+
+
+# -- revealjs_rereads (sphinx-revealjs#74) ------------------------------------
+
+
+@pytest.mark.sphinx("html", testroot="decks", srcdir="workaround-revealjs-stock", freshenv=True)
+def test_revealjs_still_rereads_unchanged_decks(app, make_app, decks_of, monkeypatch):
+    _disable(monkeypatch, "revealjs_rereads")
+    app.build()
+    decks_of(app).cleanup()
+    rebuild = _deck_rebuild(make_app, app)
+    read = _reads(rebuild)
+    rebuild.build()
+    assert read == [["slides/index"]], "sphinx-revealjs#74 is fixed: delete workarounds/revealjs_rereads.py"
+
+
+# -- epub_reproducible ---------------------------------------------------------
+
+
+def _epub_entries(app) -> list[zipfile.ZipInfo]:
+    with zipfile.ZipFile(app.outdir / f"{app.config.epub_basename}.epub") as epub:
+        return epub.infolist()
+
+
+@pytest.mark.sphinx("epub", testroot="site", srcdir="workaround-epub", freshenv=True)
+def test_epub_entries_are_dated_from_source_date_epoch_in_a_fixed_order(app):
+    app.build()
+    entries = _epub_entries(app)
+    names = [entry.filename for entry in entries]
+    assert names[:4] == ["mimetype", "META-INF/container.xml", "content.opf", "toc.ncx"]
+    assert names[4:] == sorted(names[4:])
+    assert entries[0].compress_type == zipfile.ZIP_STORED
+    assert {entry.date_time for entry in entries} == {ROOT_EPOCH_DATE}
+    assert {entry.external_attr >> 16 for entry in entries} == {0o644}
+
+
+@pytest.mark.sphinx("epub", testroot="site", srcdir="workaround-epub-stock", freshenv=True)
+def test_sphinx_epub_still_keeps_file_times(app, make_app, monkeypatch):
+    app = stock(app, make_app, monkeypatch, "epub_reproducible")
+    app.build()
+    dates = {entry.date_time for entry in _epub_entries(app)}
+    assert dates != {ROOT_EPOCH_DATE}, "Sphinx dates EPUB entries reproducibly: delete workarounds/epub_reproducible.py"
+
+
+# -- search_index_entries (sphinx-doc/sphinx#12599) ----------------------------
+
+
+def _index_entries(app) -> dict:
+    return frozen_entries(Path(app.outdir) / "searchindex.js")
+
+
+@pytest.mark.sphinx("html", testroot="snippets", srcdir="workaround-search", freshenv=True)
+def test_an_incremental_build_writes_the_clean_builds_search_index(app, make_app):
+    app.build()
+    clean = (app.outdir / "searchindex.js").read_bytes()
+    assert _index_entries(app), "the root has glossary terms: the index must have entries"
+    chapter = app.srcdir / "docs" / "part-a" / "chapter.md"
+    chapter.write_text(chapter.read_text(encoding="utf-8") + "\nOne more sentence.\n", encoding="utf-8")
+    app.cleanup()
+    again = make_app("html", srcdir=app.srcdir)
+    again.build()
+    chapter.write_text(chapter.read_text(encoding="utf-8").replace("\nOne more sentence.\n", ""), encoding="utf-8")
+    again.cleanup()
+    third = make_app("html", srcdir=app.srcdir)
+    third.build()
+    assert (third.outdir / "searchindex.js").read_bytes() == clean
+
+
+@pytest.mark.sphinx("html", testroot="snippets", srcdir="workaround-search-stock", freshenv=True)
+def test_sphinx_search_index_still_loses_index_entries(app, make_app, monkeypatch):
+    app = stock(app, make_app, monkeypatch, "search_index_entries")
+    app.build()
+    assert _index_entries(app)
+    app.cleanup()
+    again = make_app("html", srcdir=app.srcdir)
+    again.build()
+    assert _index_entries(again) == {}, "sphinx-doc/sphinx#12599 is fixed: delete workarounds/search_index_entries.py"
+
+
+# -- pybtex_plugin_lookup ------------------------------------------------------
+
+SCANS = """
+import importlib.metadata, pybtex.plugin
+calls = []
+real = pybtex.plugin.entry_points
+def counting(**kwargs):
+    calls.append(kwargs)
+    return real(**kwargs)
+pybtex.plugin.entry_points = counting
+{setup}
+calls.clear()
+for _ in range(3):
+    pybtex.plugin.find_plugin("pybtex.backends", "plaintext")
+print(len(calls))
+"""
+
+
+def _entry_point_scans(setup: str) -> int:
+    """How often three plaintext look-ups scan the entry points, in a fresh process (pybtex's registry is global)."""
+    code = SCANS.format(setup=setup)
+    result = subprocess.run([sys.executable, "-c", code], cwd=PROJECT, capture_output=True, text=True, check=True)
+    return int(result.stdout.strip())
+
+
+def test_the_plaintext_backend_is_looked_up_once():
+    setup = "from handbook_sphinx.workarounds import pybtex_plugin_lookup; pybtex_plugin_lookup.setup(None)"
+    assert _entry_point_scans(setup) == 0
+
+
+def test_pybtex_still_scans_entry_points_on_every_lookup():
+    assert _entry_point_scans("") >= 3, "pybtex caches plugin look-ups: delete workarounds/pybtex_plugin_lookup.py"
