@@ -26,7 +26,6 @@ import shutil
 from pathlib import Path
 
 from docutils import nodes
-from sphinx import addnodes
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
@@ -56,26 +55,16 @@ class DeckTitleDirective(SphinxDirective):
 
 
 class ReadMoreDirective(SphinxDirective):
-    """A link from a slide to the handbook section with the given label."""
+    """A link from a slide to the handbook section with the given label: "Read more: {ref}`label`"."""
 
     required_arguments = 1
     has_content = False
 
     def run(self) -> list[nodes.Node]:
         label = self.arguments[0].strip()
-        para = nodes.paragraph(classes=["read-more"])
-        para += nodes.Text("Read more: ")
-        xref = addnodes.pending_xref(
-            "",
-            refdomain="std",
-            reftype="ref",
-            reftarget=label.lower(),
-            refexplicit=False,
-            refwarn=True,
-        )
-        xref += nodes.inline(label, label)
-        self.set_source_info(xref)
-        para += xref
+        parsed = self.parse_text_to_nodes(f"Read more: {{ref}}`{label}`")
+        para = parsed[0] if len(parsed) == 1 and isinstance(parsed[0], nodes.paragraph) else nodes.paragraph()
+        para["classes"].append("read-more")
         self.set_source_info(para)
         return [para]
 
@@ -126,6 +115,9 @@ def prune_unused_revealjs_files(app, exception) -> None:
 
 
 def setup(app) -> dict:
+    # The title slide's text (conf.py), shown on every deck.
+    app.add_config_value("handbook_subtitle", "", "env", types=frozenset({str}))
+    app.add_config_value("handbook_notice", "", "env", types=frozenset({str}))
     app.connect("build-finished", prune_unused_revealjs_files)
     app.add_config_value("handbook_html_base", "../", "env", types=frozenset({str}))
     app.add_config_value("handbook_inventory", "_build/html/objects.inv", "env", types=frozenset({str}))

@@ -267,7 +267,7 @@ class EvidenceFigureDirective(_EvidenceDirective):
         if trials is None:
             return []
         svg = render_chart(trials)
-        out_dir = Path(self.env.app.doctreedir) / "_generated"
+        out_dir = Path(self.env.doctreedir) / "_generated"
         out_dir.mkdir(parents=True, exist_ok=True)
         target = out_dir / f"evidence-figure-{hashlib.sha256(svg).hexdigest()[:12]}.svg"
         if not target.exists():
@@ -345,6 +345,8 @@ def render_chart(trials: list[Trial]) -> bytes:
 
 
 def setup(app) -> dict:
+    # handbook_confdir (where data/ lives) is the snippets module's option.
+    app.setup_extension("handbook_sphinx.snippets")
     app.add_config_value("handbook_evidence_data", "data/trials.yaml", "env", types=frozenset({str}))
     app.add_directive("evidence-table", EvidenceTableDirective)
     app.add_directive("evidence-figure", EvidenceFigureDirective)

@@ -6,10 +6,10 @@ and shown by both the handbook and the decks, so they cannot disagree::
     ```{snippet} history/key-points
     ```
 
-The directive reads ``snippets/history/key-points.md`` through MyST's own
-include machinery, so an error inside the snippet is reported at the
-snippet's file and line, and an edit to the snippet re-reads exactly the
-documents that show it. Image paths inside a snippet are written relative to
+The directive reads ``snippets/history/key-points.md`` through a MyST
+``{include}`` (``parse_text_to_nodes``), so an error inside the snippet is
+reported at the snippet's file and line, and an edit to the snippet re-reads
+exactly the documents that show it. Image paths inside a snippet are written relative to
 the snippet file; they are rebased onto the including document, so a chapter
 in ``docs/part-1/`` and a deck in ``slides/`` can show the same figure.
 
@@ -22,16 +22,19 @@ written inline.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 from docutils import nodes
-from docutils.parsers.rst.directives.misc import Include
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 logger = logging.getLogger(__name__)
 
 SNIPPET_SUFFIX = ".md"
+# One line that shows a snippet, in any fence MyST accepts; ``name`` without ".md".
+# The one pattern for everything that scans sources (traceability, the tests).
+SNIPPET_USE = re.compile(r"^\s*(?:`{3,}|~{3,}|:{3,})\{snippet\}\s+(?P<name>\S+?)(?:\.md)?\s*$")
 
 
 def snippet_root(confdir: str | os.PathLike) -> Path:
@@ -65,53 +68,19 @@ class SnippetDirective(SphinxDirective):
                 subtype="snippet",
             )
             return []
-        renderer = getattr(self.state, "_renderer", None)
-        if renderer is None:
+        source = Path(self.env.doc2path(self.env.docname))
+        if source.suffix != SNIPPET_SUFFIX:
             logger.warning(
                 "{snippet} works only in MyST Markdown documents", location=location, type="handbook", subtype="snippet"
             )
             return []
-
-        # Lazy import: myst_parser is only needed once a snippet is shown.
-        from myst_parser.mocking import MockIncludeDirective
-
-        doc_dir = Path(self.env.doc2path(self.env.docname)).parent
+        doc_dir = source.parent
         container = nodes.container(classes=["snippet"])
-        container["snippet"] = name
-        include = MockIncludeDirective(
-            renderer=renderer,
-            name="snippet",
-            klass=Include,
-            arguments=[os.path.relpath(path, doc_dir)],
-            options={},
-            body=[],
-            lineno=self.lineno,
-        )
-        with renderer.current_node_context(container):
-            include.run()
+        # MyST's {include} of the snippet file: its errors point at the snippet's own lines.
+        container += self.parse_text_to_nodes(f"```{{include}} {os.path.relpath(path, doc_dir)}\n```\n")
+        # {figure} paths are not rebased by MyST's :relative-images: (only ![]() images are).
         _rebase_images(container, path.parent, doc_dir)
-        used = snippets_used(self.env).setdefault(self.env.docname, [])
-        if name not in used:
-            used.append(name)
         return [container]
-
-
-def snippets_used(env) -> dict[str, list[str]]:
-    """Which snippets each document of this build shows, in order."""
-    if not hasattr(env, "handbook_snippets"):
-        env.handbook_snippets = {}
-    return env.handbook_snippets
-
-
-def _purge(app, env, docname: str) -> None:
-    snippets_used(env).pop(docname, None)
-
-
-def _merge(app, env, docnames, other) -> None:
-    mine = snippets_used(env)
-    for docname, names in snippets_used(other).items():
-        if docname in docnames:
-            mine[docname] = names
 
 
 def _rebase_images(container: nodes.Element, snippet_dir: Path, doc_dir: Path) -> None:
@@ -127,6 +96,4 @@ def setup(app) -> dict:
     # Where snippets/ and data/ live: the directory of conf.py (-c .).
     app.add_config_value("handbook_confdir", str(app.confdir), "env", types=frozenset({str}))
     app.add_directive("snippet", SnippetDirective)
-    app.connect("env-purge-doc", _purge)
-    app.connect("env-merge-info", _merge)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -14,7 +14,7 @@ if "SOURCE_DATE_EPOCH" not in os.environ:
 
 import tomllib  # noqa: E402
 
-from handbook_sphinx.chapter_meta import build_date, long_date  # noqa: E402
+from handbook_sphinx.dates import build_date, long_date  # noqa: E402
 
 release = tomllib.loads((PROJECT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
 today = long_date(build_date())
