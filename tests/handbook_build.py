@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import subprocess
+import sys
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -13,9 +14,15 @@ from urllib.parse import urlsplit
 from bs4 import BeautifulSoup
 
 PROJECT = Path(__file__).resolve().parent.parent
-PDF_NAME = "ketamine-therapy-handbook.pdf"
-DECKS = ("part-1-foundations", "part-2-clinical-use", "part-3-safe-practice")
-SNIPPET_USE = re.compile(r"^\s*(?:`{3,}|:{3,})\{snippet\}\s+(\S+)\s*$", re.M)
+sys.path.insert(0, str(PROJECT))
+from handbook_sphinx import facts  # noqa: E402
+from handbook_sphinx.snippets import SNIPPET_USE  # noqa: E402
+
+# Written once, in handbook.toml.
+FACTS = facts.load()
+PDF_NAME = FACTS.pdf_name
+EPUB_NAME = FACTS.epub_name
+DECKS = tuple(deck.name for deck in FACTS.decks)
 
 
 @dataclass
@@ -88,7 +95,8 @@ def run_make(builddir: Path, *targets: str, extra_env: dict | None = None) -> su
 
 
 def deck_snippets(deck: str) -> list[str]:
-    return SNIPPET_USE.findall((PROJECT / "slides" / f"{deck}.md").read_text(encoding="utf-8"))
+    lines = (PROJECT / "slides" / f"{deck}.md").read_text(encoding="utf-8").splitlines()
+    return [match["name"] for match in map(SNIPPET_USE.match, lines) if match]
 
 
 def normalise(text: str) -> str:

@@ -171,7 +171,7 @@ def test_deck_read_more_links_reach_handbook_sections(handbook):
 def test_every_deck_snippet_is_shown_by_the_handbook(handbook):
     import json
 
-    report = json.loads((handbook.slides / "snippet-traceability.json").read_text())
+    report = json.loads((handbook.builddir / "reports" / "snippet-traceability.json").read_text())
     for deck in DECKS:
         for name in deck_snippets(deck):
             assert report[name]["chapters"], name

@@ -7,11 +7,10 @@ import re
 import xml.etree.ElementTree as ET
 
 import pytest
-from handbook_build import DECKS, PDF_NAME, PROJECT
+from handbook_build import DECKS, EPUB_NAME, PDF_NAME, PROJECT
 
 pytestmark = pytest.mark.handbook
 
-EPUB_NAME = PDF_NAME.replace(".pdf", ".epub")
 DOWNLOADS = sorted(
     [PDF_NAME, EPUB_NAME, *(f"{deck}.pdf" for deck in DECKS), *(f"{deck}-handout.pdf" for deck in DECKS)]
 )
@@ -33,8 +32,10 @@ def test_site_holds_handbook_decks_and_downloads(handbook, site):
     for name in DOWNLOADS:
         if name.endswith(".pdf"):
             assert (site / "downloads" / name).read_bytes()[:5] == b"%PDF-", name
-    # Build bookkeeping stays out of the published tree.
+    # Build bookkeeping and internal reports stay out of the published tree.
     assert not list(site.rglob(".buildinfo")) and not list(site.rglob("_sources"))
+    assert not list(site.rglob("snippet-traceability*"))
+    assert (handbook.builddir / "reports" / "snippet-traceability.md").is_file()
 
 
 def test_home_page_links_every_deck_and_download(handbook, site):
