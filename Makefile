@@ -3,8 +3,9 @@
 #   make all     build the site, the PDF, the EPUB and the decks (+ deck PDFs)
 #   make test    run the whole test suite (what CI runs)
 #
-# Both install what is missing first: a virtual environment with the pinned
-# Python packages, and TeX, Chromium and epubcheck through apt.
+# Both install what is missing first: a virtual environment with every Python
+# package from requirements.lock (hashes checked), and TeX, Chromium and
+# epubcheck through apt.
 
 SHELL          := /bin/bash
 .DEFAULT_GOAL  := help
@@ -19,10 +20,15 @@ PAPER          ?= a4
 # DRAFT=1 lets chapters whose review is older than 18 months build locally.
 DRAFT          ?=
 JOBS           ?= 2
-PDFNAME        := ketamine-therapy-handbook
+# The PDF's and EPUB's base name, from handbook.toml (one place for it).
+PDFNAME        := $(shell $(PYTHON) tools/config.py basename)
+# Every Python package, direct and indirect, pinned with hashes (make lock).
+LOCK           := requirements.lock
 
 # Reproducible outputs: the build date is the commit date unless set.
+# Evaluated once (not once per recipe line).
 SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || date +%s)
+SOURCE_DATE_EPOCH := $(SOURCE_DATE_EPOCH)
 export SOURCE_DATE_EPOCH
 
 ifeq ($(PAPER),letter)
@@ -49,10 +55,11 @@ else
   SITEDECKS  := slides-pdf
   SITEDEPS   := browser-deps
 endif
-ALLOPTS  = -c . $(SPHINXOPTS) $(DRAFTOPT) $(DECKPDFOPT) $(O)
+# Internal reports (snippet traceability) go to $(BUILDDIR)/reports, never into a published output.
+ALLOPTS  = -c . $(SPHINXOPTS) $(DRAFTOPT) $(DECKPDFOPT) -D handbook_reports_dir=$(BUILD)/reports $(O)
 BUILD    := $(abspath $(BUILDDIR))
 
-.PHONY: help all html pdf epub slides slides-pdf site live linkcheck test bench hooks clean deps python-deps tex-deps browser-deps epub-deps node-deps
+.PHONY: help all html pdf epub slides slides-pdf site live linkcheck test test-fast bench lock hooks clean deps python-deps tex-deps browser-deps epub-deps node-deps bench-deps
 
 help: ## Show this help
 	@echo "Ketamine Therapy for Mood Disorders: build targets"
@@ -128,8 +135,13 @@ live: python-deps ## Preview the handbook with live reload (sphinx-autobuild)
 linkcheck: python-deps ## Check external links (needs the network; never part of test)
 	$(SPHINXBUILD) -b linkcheck -d $(BUILD)/doctrees/linkcheck docs $(BUILD)/linkcheck -c . -n -q $(O)
 
-test: deps ## Run the whole test suite (builds every output in a fresh tree)
+test: deps ## Run the whole test suite (builds every output in a fresh tree; CI runs this)
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+# The machinery, bad-input, Makefile, workflow and habit tests: no full
+# handbook build, about a minute. Before pushing, and on pull requests.
+test-fast: python-deps ## Run the fast tests only (no full handbook build)
+	$(VENV)/bin/pytest -m "not handbook" $(PYTEST_ARGS)
 
 # Scratch copies in $(BUILDDIR)/bench/work; BENCH_ARGS=--quick for a smoke run.
 bench: deps ## Time every build, incremental builds and scaling into $(BUILDDIR)/bench (bench.md, bench.json)
@@ -147,12 +159,20 @@ deps: python-deps tex-deps browser-deps epub-deps node-deps
 
 python-deps: $(VENV)/.installed
 
-$(VENV)/.installed: pyproject.toml tools/requirements.py
+# Exactly the lock: every package with its hash, nothing resolved here.
+$(VENV)/.installed: $(LOCK)
 	@test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV) \
 	  || { echo "missing: Python 3.11 with venv (apt-get install python3-venv)" >&2; exit 1; }
-	$(VENV)/bin/python tools/requirements.py pyproject.toml > $(VENV)/requirements.txt
-	$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r $(VENV)/requirements.txt
+	$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r $(LOCK)
 	@touch $@
+
+# After changing a pin in pyproject.toml (or adding a package): make lock,
+# then commit pyproject.toml and requirements.lock. UPGRADE=1 also moves every
+# unpinned indirect dependency to its newest release. Needs PyPI.
+lock: python-deps ## Re-resolve requirements.lock from pyproject.toml's pins (UPGRADE=1: newest indirect ones)
+	$(VENV)/bin/uv pip compile pyproject.toml --extra dev --generate-hashes --python-version 3.11 \
+	  $(if $(filter 1,$(UPGRADE)),--upgrade) --quiet -o $(LOCK)
+	@echo "$(LOCK) updated: commit it with pyproject.toml"
 
 tex-deps:
 	@tools/ensure-system-packages tex
