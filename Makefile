@@ -143,9 +143,10 @@ test: deps ## Run the whole test suite (builds every output in a fresh tree; CI 
 test-fast: python-deps ## Run the fast tests only (no full handbook build)
 	$(VENV)/bin/pytest -m "not handbook" $(PYTEST_ARGS)
 
-# Scratch copies in $(BUILDDIR)/bench/work; BENCH_ARGS=--quick for a smoke run.
-bench: deps ## Time every build, incremental builds and scaling into $(BUILDDIR)/bench (bench.md, bench.json)
-	$(VENV)/bin/python tools/bench.py --builddir $(BUILD) --venv $(abspath $(VENV)) $(BENCH_ARGS)
+# hyperfine and GNU time, in a scratch copy under $(BUILDDIR)/bench/work;
+# BENCH_ARGS="--runs 1 --no-scaling" for a quick look.
+bench: deps bench-deps ## Time the builds (hyperfine) and their peak memory into $(BUILDDIR)/bench (bench.md, bench.json)
+	$(VENV)/bin/python tools/bench.py --builddir $(BUILD) $(BENCH_ARGS)
 
 hooks: python-deps ## Install the pre-commit hooks (ruff, codespell, whitespace, YAML/TOML, content checks)
 	$(VENV)/bin/pre-commit install
@@ -182,6 +183,9 @@ browser-deps:
 
 epub-deps:
 	@tools/ensure-system-packages epub
+
+bench-deps:
+	@tools/ensure-system-packages bench
 
 # axe-core (the accessibility tests) from the npm registry, at the version
 # package-lock.json pins; reinstalled only when package*.json change.
