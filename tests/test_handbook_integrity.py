@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import filecmp
+import os
 import re
 import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
-from handbook_build import DECKS, PDF_NAME, PROJECT, run_make
+from handbook_build import DECKS, EPUB_NAME, PDF_NAME, PROJECT, run_make
 
 pytestmark = pytest.mark.handbook
 
@@ -239,3 +240,51 @@ def test_epub_is_valid(handbook):
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     assert "No errors or warnings detected" in result.stdout + result.stderr
+
+
+def test_a_parallel_build_of_the_handbook_is_clean_and_the_same(handbook, tmp_path):
+    """Every extension says it is parallel-safe: sphinx-build -j 2 -W reads the real docs/ in two processes
+    (Sphinx reads in parallel above five documents; the test roots never reach that) and writes the same HTML."""
+    env = {**os.environ, "HANDBOOK_SITE_URL": handbook.site_url}
+    result = subprocess.run(
+        [
+            str(PROJECT / ".venv/bin/sphinx-build"),
+            "-j",
+            "2",
+            "-b",
+            "html",
+            "-c",
+            ".",
+            "-n",
+            "-W",
+            "--keep-going",
+            "-q",
+            "-d",
+            str(tmp_path / "doctrees"),
+            "docs",
+            str(tmp_path / "html"),
+        ],
+        cwd=PROJECT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert different_files(handbook.html, tmp_path / "html") == []
+
+
+def test_the_site_without_deck_pdfs_links_only_what_it_holds(handbook, tmp_path):
+    """`make site DECK_PDFS=0`, as Read the Docs builds it (no Chromium): no deck PDFs, no links to them."""
+    builddir = tmp_path / "_build"
+    result = run_make(builddir, "site", "DECK_PDFS=0", extra_env={"HANDBOOK_SITE_URL": handbook.site_url})
+    assert result.returncode == 0, result.stderr[-3000:]
+    site = builddir / "site"
+    assert sorted(path.name for path in (site / "downloads").iterdir()) == sorted([EPUB_NAME, PDF_NAME])
+    assert not (builddir / "slides-pdf").exists()
+    home = handbook.soup(site / "index.html").select_one("div.site-downloads")
+    hrefs = {a["href"] for a in home.select("a")}
+    assert hrefs == {f"slides/{deck}.html" for deck in DECKS} | {f"downloads/{PDF_NAME}", f"downloads/{EPUB_NAME}"}
+    from check_site_links import check_site
+
+    assert check_site(site, handbook.site_url) == []

@@ -19,12 +19,11 @@ def snippet_text(name: str) -> str:
         line = line.strip()
         if line.startswith("- ") and "{" not in line and len(line) > 30:
             return normalise(re.sub(r"[*_`]", "", line[2:]))[:45]
-    pytest.skip(f"snippet {name} has no plain list line to look for")
+    pytest.fail(f"snippet {name} has no plain list line to look for: pick another snippet for this test")
 
 
-def test_make_all_builds_every_output_without_warnings(handbook):
-    assert handbook.returncode == 0
-    assert "WARNING" not in handbook.output, handbook.output[-3000:]
+def test_make_all_builds_every_output(handbook):
+    # The build itself ran with -W: the fixture fails the session on a warning.
     assert (handbook.html / "index.html").is_file()
     assert handbook.pdf.is_file()
     for deck in DECKS:
@@ -148,11 +147,41 @@ def test_pdf_has_no_unresolved_references(handbook):
     assert "Missing character" not in log
 
 
-def test_pdf_page_count_glossary_and_index(handbook):
-    pages = len(handbook.pdf_reader.pages)
-    assert 80 <= pages <= 260, pages
-    text = handbook.pdf_text
-    assert "Glossary" in text and "Index" in text and "References" in text
+def glossary_terms() -> list[str]:
+    """The terms of docs/back-matter/glossary.md: the unindented lines of its glossary block."""
+    source = (PROJECT / "docs" / "back-matter" / "glossary.md").read_text(encoding="utf-8")
+    block = source.split("{glossary}", 1)[1].split("\n:::", 1)[0]
+    return [
+        line.strip() for line in block.splitlines()[1:] if line.strip() and not line[0].isspace() and ":" != line[0]
+    ]
+
+
+def test_pdf_glossary_index_and_references_are_chapters_with_content(handbook):
+    """Each back-matter part is an outline entry, and its pages hold what it lists (not just its title)."""
+    reader = handbook.pdf_reader
+
+    def entries(outline):
+        for item in outline:
+            if isinstance(item, list):
+                yield from entries(item)
+            else:
+                yield normalise(item.title), reader.get_destination_page_number(item)
+
+    starts = sorted({page for _, page in entries(reader.outline)} | {len(reader.pages)})
+    pages = {title: page for title, page in entries(reader.outline)}
+
+    def text_of(title: str) -> str:
+        first = pages[title]
+        end = next(page for page in starts if page > first)
+        return normalise(" ".join(reader.pages[n].extract_text() or "" for n in range(first, end)))
+
+    assert {"Glossary", "Index", "References"} <= set(pages), sorted(pages)
+    glossary = text_of("Glossary")
+    terms = glossary_terms()
+    assert len(terms) > 20 and [term for term in terms if normalise(term) not in glossary] == []
+    # The index lists terms with page numbers; the references, each cited work.
+    assert len(re.findall(r"\b\d{1,3}\b", text_of("Index"))) > 50
+    assert text_of("References").count("doi") + text_of("References").count("DOI") > 10
 
 
 def test_deck_read_more_links_reach_handbook_sections(handbook):
