@@ -90,15 +90,6 @@ def test_page_not_found_links_are_absolute(handbook, site):
         assert (site / href.removeprefix(prefix)).is_file(), href
 
 
-def test_publishing_configs_pin_actions_and_build_the_site():
-    workflow = (PROJECT / ".github" / "workflows" / "pages.yml").read_text(encoding="utf-8")
-    uses = [line.split("uses:", 1)[1].strip() for line in workflow.splitlines() if "uses:" in line]
-    assert uses and all(len(ref.split("@", 1)[1].split()[0]) == 40 for ref in uses), uses
-    assert "permissions: {}" in workflow and "make all" in workflow and "path: _build/site" in workflow
-    readthedocs = (PROJECT / ".readthedocs.yaml").read_text(encoding="utf-8")
-    assert "make site" in readthedocs and "$READTHEDOCS_OUTPUT/pdf" in readthedocs
-
-
 THIRD_PARTY = re.compile(
     r"googleapis|gstatic|jsdelivr|unpkg|cdnjs|cdn\.|googletagmanager|google-analytics|mathjax|katex\.min|url\(\s*['\"]?(https?:)?//"
 )

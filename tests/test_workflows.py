@@ -73,3 +73,13 @@ def test_pull_requests_run_the_fast_tests():
     assert "pull_request" in data["on"]
     lines = [line for job in data["jobs"].values() for step in steps(job) for line in runs(step)]
     assert "make test-fast" in lines
+
+
+def test_read_the_docs_builds_the_site_without_deck_pdfs_and_offers_the_pdf_and_epub():
+    config = yaml.safe_load((PROJECT / ".readthedocs.yaml").read_text(encoding="utf-8"))
+    commands = config["build"]["commands"]
+    assert commands[0] == "make site DECK_PDFS=0"
+    copies = [command.split() for command in commands if command.startswith("cp ")]
+    assert ["cp", "-r", "_build/site/.", "$READTHEDOCS_OUTPUT/html/"] in copies
+    assert ["cp", "_build/pdf/*.pdf", "$READTHEDOCS_OUTPUT/pdf/"] in copies
+    assert ["cp", "_build/epub/*.epub", "$READTHEDOCS_OUTPUT/epub/"] in copies
