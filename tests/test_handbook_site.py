@@ -7,7 +7,7 @@ import re
 import xml.etree.ElementTree as ET
 
 import pytest
-from handbook_build import DECKS, EPUB_NAME, PDF_NAME, PROJECT
+from handbook_build import DECKS, EPUB_NAME, PDF_NAME
 
 pytestmark = pytest.mark.handbook
 
