@@ -11,7 +11,8 @@
 - ``{term}``, ``{ref}`` inside shared snippets resolve the same way, into the
   handbook's glossary and sections.
 - The bundled reveal.js is pruned to what the decks load (our theme, the
-  notes plugin), so no unused file naming a web-font or CDN host is published.
+  notes plugin), so no unused file naming a web-font or CDN host is published
+  (``workarounds/revealjs_bundle.py``).
 - The fix for sphinx-revealjs re-reading every deck on every run (#74) lives
   in ``workarounds/revealjs_rereads.py``, with the re-read it makes necessary
   when the handbook's ``objects.inv`` changes.
@@ -22,7 +23,6 @@ directives do not exist there; ``slides/`` is built only by revealjs.
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 from docutils import nodes
@@ -91,34 +91,12 @@ def check_inventory_exists(app) -> None:
         )
 
 
-def prune_unused_revealjs_files(app, exception) -> None:
-    """Remove the parts of the bundled reveal.js that no deck loads.
-
-    sphinx-revealjs copies its whole reveal.js tree. The themes other than
-    ours, the math plugin and the Sass sources name third-party hosts (web
-    fonts, MathJax, KaTeX); nothing loads them, but a published site should
-    not carry files that would fetch from elsewhere if anything did.
-    """
-    if exception is not None or app.builder.name != "revealjs":
-        return
-    root = Path(app.outdir) / "_static" / "revealjs"
-    keep_theme = f"{app.config.revealjs_style_theme}.css"
-    used_plugins = {Path(plugin["src"]).parts[2] for plugin in app.config.revealjs_script_plugins if "src" in plugin}
-    doomed = [root / "css", *root.glob("dist/*.map"), root / "dist" / "reveal.esm.js"]
-    doomed += [path for path in (root / "dist" / "theme").glob("*.css") if path.name != keep_theme]
-    doomed += [path for path in (root / "plugin").iterdir() if path.is_dir() and path.name not in used_plugins]
-    for path in doomed:
-        if path.is_dir():
-            shutil.rmtree(path)
-        elif path.exists():
-            path.unlink()
-
-
 def setup(app) -> dict:
     # The title slide's text (conf.py), shown on every deck.
     app.add_config_value("handbook_subtitle", "", "env", types=frozenset({str}))
     app.add_config_value("handbook_notice", "", "env", types=frozenset({str}))
-    app.connect("build-finished", prune_unused_revealjs_files)
+    # The bundled reveal.js, pruned to what the decks load (no file naming a font or CDN host).
+    app.setup_extension("handbook_sphinx.workarounds.revealjs_bundle")
     app.add_config_value("handbook_html_base", "../", "env", types=frozenset({str}))
     app.add_config_value("handbook_inventory", "_build/html/objects.inv", "env", types=frozenset({str}))
     app.setup_extension("sphinx.ext.intersphinx")

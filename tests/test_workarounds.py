@@ -19,6 +19,7 @@ from conftest import BUILD_EPOCH, PROJECT
 
 sys.path.insert(0, str(PROJECT))
 from handbook_sphinx.workarounds.search_index_entries import frozen_entries  # noqa: E402
+from handbook_sphinx.workarounds.theme_templates import TEMPLATE_PATCHES  # noqa: E402
 
 pytestmark = pytest.mark.usefixtures("machinery_env")
 
@@ -161,3 +162,58 @@ def test_the_plaintext_backend_is_looked_up_once():
 
 def test_pybtex_still_scans_entry_points_on_every_lookup():
     assert _entry_point_scans("") >= 3, "pybtex caches plugin look-ups: delete workarounds/pybtex_plugin_lookup.py"
+
+
+# -- theme_templates: the overrides in theme/templates/ ------------------------
+
+
+@pytest.mark.parametrize("patch", TEMPLATE_PATCHES, ids=lambda patch: patch.template)
+def test_each_template_override_still_patches_a_live_problem(patch):
+    import importlib
+
+    assert (PROJECT / "theme" / "templates" / patch.template).is_file()
+    package = Path(importlib.import_module(patch.package).__file__).parent
+    upstream = (package / patch.upstream_file).read_text(encoding="utf-8")
+    assert patch.still_there in upstream, (
+        f"{patch.package} changed {patch.upstream_file}: theme/templates/{patch.template} may no longer be needed"
+    )
+
+
+def test_every_template_override_is_registered():
+    overrides = {path.name for path in (PROJECT / "theme" / "templates").glob("*.html")}
+    # notfound.html is sphinx-notfound-page's documented template for the 404 page's body, not a patch.
+    assert overrides - {"notfound.html"} == {patch.template for patch in TEMPLATE_PATCHES}
+
+
+# -- revealjs_bundle -------------------------------------------------------------
+
+THIRD_PARTY_HOST = ("fonts.googleapis", "cdn.jsdelivr", "cdnjs", "unpkg.com")
+
+
+def _bundle(decks) -> Path:
+    return decks.outdir / "_static" / "revealjs"
+
+
+def _naming_other_hosts(root: Path) -> list[str]:
+    return sorted(
+        str(path.relative_to(root))
+        for path in root.rglob("*")
+        if path.is_file() and any(host in path.read_text(errors="replace") for host in THIRD_PARTY_HOST)
+    )
+
+
+@pytest.mark.sphinx("html", testroot="decks", srcdir="workaround-bundle", freshenv=True)
+def test_the_deck_bundle_keeps_what_the_decks_load(app, decks_of):
+    app.build()
+    bundle = _bundle(decks_of(app))
+    assert sorted(path.name for path in (bundle / "dist" / "theme").glob("*.css")) == ["white.css"]
+    assert sorted(path.name for path in (bundle / "plugin").iterdir()) == ["notes"]
+    assert (bundle / "dist" / "reveal.js").is_file() and not (bundle / "css").exists()
+    assert _naming_other_hosts(bundle) == []
+
+
+@pytest.mark.sphinx("html", testroot="decks", srcdir="workaround-bundle-stock", freshenv=True)
+def test_revealjs_still_bundles_files_naming_other_hosts(app, decks_of, monkeypatch):
+    _disable(monkeypatch, "revealjs_bundle")
+    app.build()
+    assert _naming_other_hosts(_bundle(decks_of(app))), "sphinx-revealjs no longer bundles them: delete the module"
