@@ -19,6 +19,8 @@ PROJECT_PARTS = (
     "conf.py",
     "Makefile",
     "pyproject.toml",
+    "requirements.lock",
+    "handbook.toml",
     "docs",
     "snippets",
     "slides",
