@@ -57,3 +57,11 @@ def test_draft_turns_on_stale_reviews_only_when_it_is_1(make_calls, draft, expec
     variables = {} if draft is None else {"DRAFT": draft}
     (call,) = make_calls("html", **variables)
     assert option_values(call, "handbook_allow_stale_reviews") == expected
+
+
+def test_deck_pdfs_0_reaches_the_handbook_build_only(make_calls):
+    # The decks' build does not load the module that reads handbook_deck_pdfs:
+    # an override it does not know is a warning, and -W fails the build.
+    html, slides = make_calls("slides", DECK_PDFS="0")
+    assert option_values(html, "handbook_deck_pdfs") == ["0"]
+    assert "revealjs" in slides and option_values(slides, "handbook_deck_pdfs") == []
