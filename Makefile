@@ -56,7 +56,7 @@ else
   SITEDEPS   := browser-deps
 endif
 # Internal reports (snippet traceability) go to $(BUILDDIR)/reports, never into a published output.
-ALLOPTS  = -c . $(SPHINXOPTS) $(DRAFTOPT) $(DECKPDFOPT) -D handbook_reports_dir=$(BUILD)/reports $(O)
+ALLOPTS  = -c . $(SPHINXOPTS) $(DRAFTOPT) -D handbook_reports_dir=$(BUILD)/reports $(O)
 BUILD    := $(abspath $(BUILDDIR))
 
 .PHONY: help all html pdf epub slides slides-pdf site live linkcheck test test-fast bench lock hooks clean deps python-deps tex-deps browser-deps epub-deps node-deps bench-deps
@@ -80,7 +80,8 @@ all: deps ## Build every output: site, PDF, EPUB, decks and deck PDFs
 failed = { rm -rf $(2); echo "$(1) build failed: removed $(2)" >&2; exit 1; }
 
 html: python-deps ## Build the HTML handbook into $(BUILDDIR)/html
-	$(SPHINXBUILD) -b html -d $(BUILD)/doctrees/html docs $(BUILD)/html $(ALLOPTS) \
+	@# DECK_PDFS is the home page's business only (site_links, not loaded by the decks).
+	$(SPHINXBUILD) -b html -d $(BUILD)/doctrees/html docs $(BUILD)/html $(ALLOPTS) $(DECKPDFOPT) \
 	  || $(call failed,html,$(BUILD)/html $(BUILD)/doctrees/html)
 
 pdf: python-deps tex-deps ## Build the PDF handbook into $(BUILDDIR)/pdf (PAPER=a4|letter)
