@@ -151,7 +151,9 @@ def report(results: dict[str, dict]) -> str:
     for name, r in results.items():
         if not name.endswith("per chapter"):
             peak = f"{r['peak_mib']:.0f}" if "peak_mib" in r else "—"
-            lines.append(f"| {name} | {r['mean']:.2f} ± {r['stddev'] or 0:.2f} | {r['user'] + r['system']:.2f} | {peak} |")
+            lines.append(
+                f"| {name} | {r['mean']:.2f} ± {r['stddev'] or 0:.2f} | {r['user'] + r['system']:.2f} | {peak} |"
+            )
     lines += ["", "## Targets", "", "| Target | Measured | Limit | Met |", "|---|---|---|---|"]
     for name, limit, top, bottom in TARGETS:
         if top in results and bottom in results:
