@@ -4,8 +4,8 @@
 #   make test    run the whole test suite (what CI runs)
 #
 # Both install what is missing first: a virtual environment with every Python
-# package from requirements.lock (hashes checked), and TeX, Chromium and
-# epubcheck through apt.
+# package from requirements.lock (hashes checked), and the PDF's fonts,
+# Chromium and epubcheck through apt.
 
 SHELL          := /bin/bash
 .DEFAULT_GOAL  := help
@@ -22,6 +22,8 @@ DRAFT          ?=
 JOBS           ?= 2
 # The PDF's and EPUB's base name, from handbook.toml (one place for it).
 PDFNAME        := $(shell $(PYTHON) tools/config.py basename)
+# The committee's What-changed PDFs, as a pattern (handbook.toml).
+CHANGESPDF     := $(shell $(PYTHON) tools/config.py changes-pdf-glob)
 # Every Python package, direct and indirect, pinned with hashes (make lock).
 LOCK           := requirements.lock
 
@@ -31,13 +33,10 @@ SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || date +%s)
 SOURCE_DATE_EPOCH := $(SOURCE_DATE_EPOCH)
 export SOURCE_DATE_EPOCH
 
-ifeq ($(PAPER),letter)
-  PAPEROPT := -D latex_elements.papersize=letterpaper
-else ifeq ($(PAPER),a4)
-  PAPEROPT := -D latex_elements.papersize=a4paper
-else
+ifneq ($(filter $(PAPER),a4 letter),$(PAPER))
   $(error PAPER must be a4 or letter, not '$(PAPER)')
 endif
+PAPEROPT := -D typst_paper=$(PAPER)
 ifeq ($(DRAFT),1)
   DRAFTOPT := -D handbook_allow_stale_reviews=1
 else
@@ -59,7 +58,7 @@ endif
 ALLOPTS  = -c . $(SPHINXOPTS) $(DRAFTOPT) -D handbook_reports_dir=$(BUILD)/reports $(O)
 BUILD    := $(abspath $(BUILDDIR))
 
-.PHONY: help all html pdf epub slides slides-pdf site live linkcheck test test-fast bench lock hooks clean deps python-deps tex-deps browser-deps epub-deps node-deps bench-deps
+.PHONY: help all html pdf epub slides slides-pdf slides-pptx site changes live linkcheck test test-fast bench lock hooks clean deps python-deps pdf-deps browser-deps epub-deps node-deps bench-deps
 
 help: ## Show this help
 	@echo "Ketamine Therapy for Mood Disorders: build targets"
@@ -68,7 +67,7 @@ help: ## Show this help
 	@echo
 	@echo "Variables: SPHINXOPTS='$(SPHINXOPTS)' BUILDDIR=$(BUILDDIR) PAPER=$(PAPER) (a4|letter) DRAFT=$(DRAFT) DECK_PDFS=$(DECK_PDFS) O=<extra sphinx options>"
 
-all: deps ## Build every output: site, PDF, EPUB, decks and deck PDFs
+all: deps ## Build every output: site, PDF, EPUB, decks, deck PDFs and PowerPoint files
 	@$(MAKE) --no-print-directory -j$(JOBS) site
 
 # -- One sphinx-build call per output ----------------------------------------
@@ -84,16 +83,14 @@ html: python-deps ## Build the HTML handbook into $(BUILDDIR)/html
 	$(SPHINXBUILD) -b html -d $(BUILD)/doctrees/html docs $(BUILD)/html $(ALLOPTS) $(DECKPDFOPT) \
 	  || $(call failed,html,$(BUILD)/html $(BUILD)/doctrees/html)
 
-pdf: python-deps tex-deps ## Build the PDF handbook into $(BUILDDIR)/pdf (PAPER=a4|letter)
-	@# latexmk's own PDF stays, so it can tell that nothing changed and run no pass;
-	@# a failed build removes it below.
+# The PDF: Sphinx's doctree as Typst, compiled in process to a tagged PDF/UA-1
+# (handbook_sphinx/typst). The builder writes no PDF when anything went wrong.
+pdf: python-deps pdf-deps ## Build the PDF handbook into $(BUILDDIR)/pdf (PAPER=a4|letter)
 	@rm -f $(BUILD)/pdf/$(PDFNAME).pdf
-	@# TZ=UTC: cairo writes the local UTC offset into each SVG figure it
-	@# converts to PDF, and LuaTeX copies it into the book (LaTeX route only).
-	TZ=UTC $(SPHINXBUILD) -M latexpdf docs $(BUILD)/latex $(ALLOPTS) $(PAPEROPT) \
-	  || $(call failed,pdf,$(BUILD)/latex/latex/$(PDFNAME).pdf $(BUILD)/latex/doctrees)
+	$(SPHINXBUILD) -b typst -d $(BUILD)/doctrees/typst docs $(BUILD)/typst $(ALLOPTS) $(PAPEROPT) \
+	  || $(call failed,pdf,$(BUILD)/typst $(BUILD)/doctrees/typst)
 	@mkdir -p $(BUILD)/pdf
-	@cp $(BUILD)/latex/latex/$(PDFNAME).pdf $(BUILD)/pdf/.$(PDFNAME).pdf.tmp
+	@cp $(BUILD)/typst/$(PDFNAME).pdf $(BUILD)/pdf/.$(PDFNAME).pdf.tmp
 	@mv $(BUILD)/pdf/.$(PDFNAME).pdf.tmp $(BUILD)/pdf/$(PDFNAME).pdf
 	@echo "PDF: $(BUILDDIR)/pdf/$(PDFNAME).pdf"
 
@@ -107,25 +104,44 @@ slides: html ## Build the reveal.js training decks into $(BUILDDIR)/slides
 	  -D handbook_inventory=$(BUILD)/html/objects.inv \
 	  || $(call failed,slides,$(BUILD)/slides $(BUILD)/doctrees/slides)
 
-slides-pdf: slides browser-deps ## Print each deck to PDF (slides, and a handout with notes)
-	$(VENV)/bin/python tools/deck_pdf.py $(BUILD)/slides $(BUILD)/slides-pdf
+# Three PDFs per deck: slides, trainer notes and participant handout (A4, or
+# Letter with PAPER=letter). The script removes them all if one fails.
+slides-pdf: slides browser-deps ## Print each deck to PDF: slides, trainer notes, participant handout
+	$(VENV)/bin/python tools/deck_pdf.py $(BUILD)/slides $(BUILD)/slides-pdf --paper $(PAPER)
 
-# The published tree: the handbook at /, the decks at /slides/, the PDF, EPUB
-# and deck PDFs at /downloads/. Links between the outputs are written for this
+# One PowerPoint file per deck, from the same sources (handbook_sphinx/pptx.py).
+slides-pptx: html ## Write each deck as a PowerPoint file into $(BUILDDIR)/slides-pptx
+	$(SPHINXBUILD) -b pptx -t decks -d $(BUILD)/doctrees/slides-pptx slides $(BUILD)/slides-pptx $(ALLOPTS) \
+	  -D handbook_inventory=$(BUILD)/html/objects.inv \
+	  || $(call failed,slides-pptx,$(BUILD)/slides-pptx $(BUILD)/doctrees/slides-pptx)
+
+# "What changed": the working tree against an earlier edition (FROM=1.0.0 or
+# a commit; default: the previous edition in editions.yaml), listed here and
+# written to $(BUILDDIR)/changes/changes-<from>-<to>.pdf. It reads git history:
+# a shallow clone or an unknown FROM stops with one line. CHANGES_IF_HISTORY=1
+# (make site) turns a missing history into a note instead of an error.
+FROM ?=
+changes: python-deps pdf-deps ## List what changed since an edition (FROM=<edition or commit>) and write its PDF
+	@$(VENV)/bin/python -m handbook_sphinx.changes --out $(BUILD)/changes $(if $(FROM),--from '$(FROM)') \
+	  $(if $(CHANGES_IF_HISTORY),--if-history)
+
+# The published tree: the handbook at /, the decks at /slides/, the PDF, EPUB,
+# deck PDFs and PowerPoint files at /downloads/. Links between the outputs are written for this
 # layout. The old site goes first, so a failed output leaves no site behind
 # that looks current; the new one is assembled aside and moved into place.
 site: ## Assemble the published site in $(BUILDDIR)/site (handbook, /slides/, /downloads/)
 	@rm -rf $(BUILD)/site
-	@$(MAKE) --no-print-directory python-deps tex-deps $(SITEDEPS)
-	@# Installed; now the outputs, the PDF first: its LaTeX passes are the
-	@# longest single job, and the others fit beside them on the second core.
-	@$(MAKE) --no-print-directory -o tex-deps -o browser-deps pdf html epub $(SITEDECKS)
+	@$(MAKE) --no-print-directory python-deps pdf-deps $(SITEDEPS)
+	@# Installed; now the outputs, two at a time on two cores.
+	@$(MAKE) --no-print-directory -o pdf-deps -o browser-deps pdf html epub $(SITEDECKS) slides-pptx changes FROM= CHANGES_IF_HISTORY=1
 	@rm -rf $(BUILD)/.site.tmp && mkdir -p $(BUILD)/.site.tmp/slides $(BUILD)/.site.tmp/downloads
 	@cp -r $(BUILD)/html/. $(BUILD)/.site.tmp/
 	@cp -r $(BUILD)/slides/. $(BUILD)/.site.tmp/slides/
 	@rm -rf $(BUILD)/.site.tmp/.buildinfo $(BUILD)/.site.tmp/slides/.buildinfo $(BUILD)/.site.tmp/_sources $(BUILD)/.site.tmp/slides/_sources
 	@cp $(BUILD)/pdf/$(PDFNAME).pdf $(BUILD)/epub/$(PDFNAME).epub $(BUILD)/.site.tmp/downloads/
 	@$(if $(filter slides-pdf,$(SITEDECKS)),cp $(BUILD)/slides-pdf/*.pdf $(BUILD)/.site.tmp/downloads/)
+	@cp $(BUILD)/slides-pptx/*.pptx $(BUILD)/.site.tmp/downloads/
+	@find $(BUILD)/changes -maxdepth 1 -name '$(CHANGESPDF)' -exec cp {} $(BUILD)/.site.tmp/downloads/ \;
 	@mv $(BUILD)/.site.tmp $(BUILD)/site
 	@echo "Site: $(BUILDDIR)/site (preview: python3 -m http.server -d $(BUILDDIR)/site 8000)"
 
@@ -157,7 +173,7 @@ clean: ## Remove every build output
 
 # -- Installing what is missing -----------------------------------------------
 
-deps: python-deps tex-deps browser-deps epub-deps node-deps
+deps: python-deps pdf-deps browser-deps epub-deps node-deps
 
 python-deps: $(VENV)/.installed
 
@@ -176,8 +192,8 @@ lock: python-deps ## Re-resolve requirements.lock from pyproject.toml's pins (UP
 	  $(if $(filter 1,$(UPGRADE)),--upgrade) --quiet -o $(LOCK)
 	@echo "$(LOCK) updated: commit it with pyproject.toml"
 
-tex-deps:
-	@tools/ensure-system-packages tex
+pdf-deps:
+	@tools/ensure-system-packages pdf
 
 browser-deps:
 	@tools/ensure-system-packages browser

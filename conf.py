@@ -3,7 +3,7 @@
 Used with ``-c .`` by every build (see the Makefile):
 
 - the HTML site and the EPUB from ``docs/``;
-- the PDF from ``docs/`` through the LaTeX builder and LuaLaTeX;
+- the PDF from ``docs/`` through the Typst builder (handbook_sphinx/typst);
 - the reveal.js decks from ``slides/``, selected with the tag ``-t decks``.
 """
 
@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import sys
-import tomllib
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -23,9 +22,10 @@ sys.path.insert(0, str(ROOT))
 from sphinx.util.i18n import format_date  # noqa: E402
 
 from handbook_sphinx import facts  # noqa: E402
+from handbook_sphinx.changes.editions import EditionsError, load_editions  # noqa: E402
 from handbook_sphinx.dates import build_date  # noqa: E402
 
-# handbook.toml: the PDF and EPUB name, the decks, the known warnings.
+# handbook.toml: the names of the PDF, the EPUB and the downloads, the decks, the known warnings.
 FACTS = facts.load()
 
 # The deck build is the only one that loads sphinx-revealjs: it declares
@@ -37,9 +37,16 @@ DECKS = tags.has("decks")  # noqa: F821  (``tags`` is provided by Sphinx)
 project = "Ketamine Therapy for Mood Disorders"
 handbook_subtitle = "A handbook for clinicians and trainers"
 author = "The Ketamine Therapy Handbook authors"
-# The version is written once, in pyproject.toml.
-release = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
-version = release
+# The edition: the newest entry of editions.yaml, "1.1.0 (draft)" until its
+# release date is set (pyproject.toml's version must agree; a test checks).
+try:
+    EDITION = load_editions(ROOT / "editions.yaml").current
+except EditionsError as error:
+    from sphinx.errors import ConfigError
+
+    raise ConfigError(str(error)) from None
+release = EDITION.display
+version = EDITION.version
 # SOURCE_DATE_EPOCH (the Makefile sets it to the commit time) makes the date,
 # and with it every output, reproducible. Sphinx's own date formatting reads
 # it (in UTC); the footer, the PDF and the decks need the string here.
@@ -61,16 +68,24 @@ handbook_evidence_cutoff = "31 December 2025"
 extensions = [
     "myst_parser",
     "sphinxcontrib.bibtex",
-    # SVG figures stay vector graphics in the PDF (LaTeX cannot read SVG).
-    "sphinxcontrib.cairosvgconverter",
     "handbook_sphinx",
 ]
 if DECKS:
-    extensions += ["sphinx_revealjs", "handbook_sphinx.decks"]
+    # The revealjs builder (HTML decks) and the pptx builder (PowerPoint).
+    extensions += ["sphinx_revealjs", "handbook_sphinx.decks", "handbook_sphinx.pptx"]
 else:
     # The site's page-not-found page and social-card tags; both only act
-    # on the HTML builder (the 404 page is skipped for EPUB).
-    extensions += ["notfound.extension", "sphinxext.opengraph", "handbook_sphinx.site_links", "handbook_sphinx.sitemap"]
+    # on the HTML builder (the 404 page is skipped for EPUB). The PDF's
+    # builder (-b typst).
+    extensions += [
+        "notfound.extension",
+        "sphinxext.opengraph",
+        "handbook_sphinx.site_links",
+        "handbook_sphinx.sitemap",
+        "handbook_sphinx.typst",
+    ]
+    # "What changed in this edition" (docs/back-matter/what-changed.md).
+    extensions += ["handbook_sphinx.changes"]
 
 root_doc = "index"
 exclude_patterns = ["_build", "**/.*"]
@@ -78,15 +93,23 @@ templates_path = ["theme/templates"]
 language = "en"
 numfig = True
 numfig_format = {"figure": "Figure %s", "table": "Table %s", "code-block": "Listing %s", "section": "Section %s"}
-# Chapters, not whole parts, restart figure and table numbers in the PDF.
+# Tables and figures are numbered by chapter ("Table 5.3") in the PDF, the
+# EPUB and the site alike: handbook_sphinx.numbering numbers the chapters
+# across the parts' toctrees; the appendices take letters ("Table A.1").
 numfig_secnum_depth = 1
+handbook_lettered_parts = ["appendices/index"]
+handbook_unnumbered_parts = ["back-matter/index"]
 
-# Citations: one BibTeX file for the whole project, author–year in the text,
-# because clinicians expect (Author, year) and numbers break when decks
-# cite a subset.
+# Citations: one BibTeX file for the whole project, numbered in Vancouver
+# style as clinical texts are: "[1, 4–6]" in the text, and a reference list
+# in order of first citation ("Surname AB, … et al. Title. Journal.
+# Year;Vol(Issue):Pages."). Both styles are defined and registered by
+# handbook_sphinx.citations. The handbook has one list, in the References
+# chapter; each deck has its own references slide and numbers its own
+# sources from 1 in the order it first cites them.
 bibtex_bibfiles = ["data/references.bib"]
-bibtex_reference_style = "author_year"
-bibtex_default_style = "plain"
+bibtex_reference_style = "vancouver"
+bibtex_default_style = "vancouver"
 
 # -- MyST options ------------------------------------------------------------
 
@@ -111,6 +134,17 @@ handbook_require_review_dates = not DECKS
 handbook_review_max_months = 18
 handbook_allow_stale_reviews = False
 handbook_evidence_data = "data/trials.yaml"
+# The editorial gate (handbook_sphinx.editorial_gate) fails the build on what
+# must never be published: incomplete or placeholder references, editorial
+# notes, tertiary sources, production language in reader-facing text. Always
+# on; -D handbook_editorial_gate=0 only for a local look at a draft.
+handbook_editorial_gate = True
+handbook_tertiary_domains = "data/tertiary-domains.txt"
+# Fields no published record shows, each with its reason and the records
+# consulted; a line that goes stale fails the build (README, "Add a reference").
+handbook_reference_exceptions = "data/reference-exceptions.txt"
+# Every entry is cited somewhere in the handbook; a deck cites a subset.
+handbook_cite_every_reference = not DECKS
 
 # -- HTML options -----------------------------------------------------------
 
@@ -166,10 +200,21 @@ SITE_URL = (
 html_baseurl = SITE_URL if SITE_URL.endswith("/") else SITE_URL + "/"
 
 # One entry per deck (handbook.toml): (file name in slides/, title). The
-# home page's download list and the sitemap are built from it.
+# home page's download list, the sitemap and the PowerPoint builder are built from it.
 handbook_decks = [(deck.name, deck.title) for deck in FACTS.decks]
+# Each deck's downloads (handbook.toml): (suffix, link text, make target).
+handbook_deck_downloads = [(d.suffix, d.label, d.target) for d in FACTS.deck_downloads]
 handbook_pdf_name = FACTS.pdf_name
 handbook_epub_name = FACTS.epub_name
+# The PDF's keywords (document information and XMP metadata).
+handbook_keywords = [
+    "ketamine",
+    "esketamine",
+    "depression",
+    "treatment-resistant depression",
+    "mood disorders",
+    "handbook",
+]
 # make site DECK_PDFS=0 turns this off where Chromium cannot print the decks.
 handbook_deck_pdfs = True
 
@@ -187,6 +232,13 @@ ogp_image = "_static/og-card.png"
 ogp_image_alt = f"{project}: {handbook_subtitle}"
 ogp_social_cards = {"enable": False}
 ogp_enable_meta_description = True
+
+# The handbook's home on the published site: the decks' QR codes, and every
+# link in the deck PDFs and PowerPoint files, point there.
+handbook_site_url = html_baseurl
+# The label of the handbook's reference list, where a deck's references
+# slide points (with a QR code).
+handbook_references_label = "references"
 
 if DECKS:
     # The decks are published in /slides/: their canonical links say so.
@@ -224,66 +276,21 @@ epub_exclude_files = [
     ".buildinfo.bak",
 ]
 
-# -- LaTeX options ----------------------------------------------------------
+# -- PDF options (the Typst builder) -----------------------------------------
 
-latex_engine = "lualatex"
-latex_documents = [("index", f"{FACTS.basename}.tex", project, author, "manual", True)]
-latex_toplevel_sectioning = "part"
-latex_show_pagerefs = True
-latex_show_urls = "footnote"
-# makeindex ships with TeX Live's base; xindy would be one more apt package.
-latex_use_xindy = False
-latex_additional_files = ["theme/latex/handbook.sty"]
-latex_elements = {
-    # make pdf PAPER=letter overrides this with -D latex_elements.papersize=letterpaper.
-    "papersize": "a4paper",
-    "pointsize": "11pt",
-    "fontpkg": "",
-    "fncychap": "",
-    "passoptionstopackages": r"\PassOptionsToPackage{svgnames}{xcolor}",
-    "preamble": r"\usepackage{handbook}",
-    "maketitle": r"\handbookmaketitle",
-    # Generic admonitions (objectives, key points, quizzes) are Sphinx's
-    # "note": a light panel with a navy rule on the left, square corners.
-    # handbook.sty turns the quiz panels teal.
-    "sphinxsetup": ", ".join(
-        [
-            "TitleColor={HTML}{1F3A5F}",
-            "InnerLinkColor={HTML}{1F3A5F}",
-            "OuterLinkColor={HTML}{2A7F8F}",
-            "div.note_border-width=0pt",
-            "div.note_border-left-width=2.5pt",
-            "div.note_border-radius=0pt",
-            "div.note_border-TeXcolor={HTML}{1F3A5F}",
-            "div.note_background-TeXcolor={HTML}{F4F7FA}",
-            "div.note_title-background-TeXcolor={HTML}{E1E9F0}",
-            "div.note_title-foreground-TeXcolor={HTML}{1F3A5F}",
-            "div.note_padding=6pt",
-        ]
-    ),
-    "printindex": r"\handbookprintindex",
-    "tableofcontents": r"\handbooktableofcontents",
-    "extrapackages": "",
-}
-latex_elements["preamble"] += "\n" + "\n".join(
-    [
-        rf"\newcommand{{\handbooksubtitle}}{{{handbook_subtitle}}}",
-        rf"\newcommand{{\handbookversion}}{{{release}}}",
-        rf"\newcommand{{\handbookdate}}{{{today}}}",
-        rf"\newcommand{{\handbooknotice}}{{{handbook_notice}}}",
-        rf"\newcommand{{\handbooknoticelong}}{{{handbook_notice_long}}}",
-        rf"\newcommand{{\handbooklicence}}{{{handbook_licence}}}",
-        rf"\newcommand{{\handbookyear}}{{{BUILD_DATE.year}}}",
-        rf"\newcommand{{\handbookevidencecutoff}}{{{handbook_evidence_cutoff}}}",
-    ]
-)
+# make pdf PAPER=letter passes -D typst_paper=letter. The PDF's design is
+# handbook_sphinx/typst/handbook.typ; its title page and verso take the
+# title, subtitle, version, date, notice and licence set above.
+typst_paper = "a4"
 
 # -- reveal.js options --------------------------------------------------------
 
 # Each deck is its own HTML page; the white theme imports no web fonts, and
-# theme/static/deck.css sets system fonts so nothing is fetched.
+# theme/static/deck.css uses the DejaVu Sans bundled in theme/deck-static, so
+# nothing is fetched and line breaks match the tests on any computer.
 revealjs_style_theme = "white"
-revealjs_static_path = ["theme/static"]
+# theme/deck-static holds what only the decks need (the bundled font).
+revealjs_static_path = ["theme/static", "theme/deck-static"]
 revealjs_css_files = ["deck.css"]
 revealjs_script_conf = {
     "width": 1280,
@@ -295,7 +302,12 @@ revealjs_script_conf = {
     "center": False,
     "controls": True,
     "progress": True,
-    "pdfSeparateFragments": False,
+    # The slides PDF prints each fragment state on its own page, so a quiz's
+    # answer appears on the page after its question, as on screen.
+    "pdfSeparateFragments": True,
+    # A slide too tall for its page is clipped, never continued on another
+    # page: the page count stays one per slide (and fragment state).
+    "pdfMaxPagesPerSlide": 1,
     "showNotes": False,
 }
 revealjs_script_plugins = [{"name": "RevealNotes", "src": "revealjs/plugin/notes/notes.js"}]

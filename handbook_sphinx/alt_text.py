@@ -1,6 +1,7 @@
 """Every image must carry alt text; the build fails on one that does not.
 
-Runs on each read document (html, latex and revealjs builds alike) and
+Runs on each read document (html, typst and revealjs builds alike; the PDF is not
+written without alt text, which PDF/UA requires) and
 warns at the image's own file and line, which for an image in a snippet is
 the snippet file. ``-W`` turns the warning into a failed build.
 """

@@ -5,7 +5,8 @@ the answer differs by builder:
 
 - html (and epub): a ``<details>`` block, closed, so readers try first;
 - revealjs: a ``<div class="answer fragment">`` that appears on the next key press;
-- latex: a run-in "Answer." paragraph, since paper cannot fold;
+- typst (the PDF): a run-in "Answer." paragraph (``answer`` in
+  handbook_sphinx/typst/handbook.typ), since paper cannot fold;
 - text, man, texinfo: the answer's paragraphs as they are.
 """
 
@@ -47,12 +48,12 @@ def depart_answer_revealjs(self, node: answer) -> None:
     self.body.append("</div>\n")
 
 
-def visit_answer_latex(self, node: answer) -> None:
-    self.body.append(r"\par\smallskip\noindent\begin{handbookanswer}" + "\n")
+def visit_answer_typst(self, node: answer) -> None:
+    self.body.append("#answer[\n")
 
 
-def depart_answer_latex(self, node: answer) -> None:
-    self.body.append(r"\end{handbookanswer}\par" + "\n")
+def depart_answer_typst(self, node: answer) -> None:
+    self.body.append("]\n\n")
 
 
 def _pass(self, node: answer) -> None:
@@ -64,7 +65,7 @@ def setup(app) -> dict:
         answer,
         html=(visit_answer_html, depart_answer_html),
         revealjs=(visit_answer_revealjs, depart_answer_revealjs),
-        latex=(visit_answer_latex, depart_answer_latex),
+        typst=(visit_answer_typst, depart_answer_typst),
         text=(_pass, _pass),
         man=(_pass, _pass),
         texinfo=(_pass, _pass),

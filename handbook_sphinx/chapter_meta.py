@@ -14,8 +14,9 @@ drafts (``make html DRAFT=1``).
 
 Output: a paragraph (``chapter_dates`` node) with the class ``chapter-dates`` right under the
 chapter title, "Last reviewed … · Evidence cut-off …", in every builder
-that reads these documents (html, epub and latex). The date helpers the
-whole project shares live in ``dates.py``. The decks build does not require the dates
+that reads these documents (html, epub; typst sets it small under the
+chapter's title, ``dates`` in handbook_sphinx/typst/handbook.typ). The date helpers
+the whole project shares live in ``dates.py``. The decks build does not require the dates
 (``handbook_require_review_dates`` is false there).
 """
 

@@ -5,13 +5,20 @@ output at build time, so changing one number changes the handbook, the PDF
 and the decks alike:
 
 - ``{evidence-table}``: a table, one row per result, each with its citation;
-  a normal docutils table with the label ``evidence-table`` (html, epub,
-  latex and revealjs render it like any table).
-- ``{evidence-figure}``: a matplotlib bar chart of the active-arm and
-  comparator rates, written as SVG into the build's ``_generated`` folder
-  (under the doctree directory, so parallel builds never share a file) and
-  shown as a figure labelled ``evidence-figure``. LaTeX receives it through
-  the SVG→PDF converter like every other figure.
+  a normal docutils table with the label ``evidence-table`` and the class
+  ``record-table`` (html, epub, typst and revealjs render it like any table;
+  on a phone the site shows each row as a card).
+- ``{evidence-figure}``: a chart of the active-arm and comparator rates,
+  one panel per measure (response, remission, relapse, suicidal ideation),
+  drawn by ``evidence_chart`` in four layouts (print, wide screen, phone,
+  and for slides one drawing per panel) as SVG files in the build's
+  ``_generated`` folder (under the doctree directory, so parallel builds
+  never share a file) and shown as a figure labelled ``evidence-figure``.
+  Its ``image_variants`` node gives each builder its layout: html a
+  ``<picture>`` (phone layout on narrow screens, wide otherwise), the decks
+  (revealjs, pptx) the slide panel a slide names (``{snippet}``'s
+  ``:panel:``), typst (the PDF), epub and every other builder a standard
+  image of the print one (Typst reads the SVG as it is).
 
 Every row is validated before anything is drawn. A missing field, a
 non-numeric or out-of-range rate, a duplicate id or an unknown citation key
@@ -22,7 +29,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,6 +36,10 @@ import yaml
 from docutils import nodes
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
+
+from handbook_sphinx import evidence_chart
+from handbook_sphinx.evidence_chart import lower_first, percent
+from handbook_sphinx.image_variants import image_variants
 
 logger = logging.getLogger(__name__)
 
@@ -49,10 +59,11 @@ FIELDS = {
     "note": str,
 }
 RATES = ("ketamine_rate", "comparator_rate")
-# What a pair of rates counts. For relapse, LOWER is better; the figure groups
-# results by measure and says so, so rows of different kinds never line up as
-# one league table.
-MEASURES = ("response", "remission", "relapse")
+# What a pair of rates counts: response, remission or relapse of depression, or
+# a suicidal-ideation outcome. For relapse, LOWER is better; the figure draws
+# one panel per measure and says so, so rows of different kinds never line up
+# as one league table. The chart's panels are the list of measures.
+MEASURES = tuple(evidence_chart.PANELS)
 
 
 @dataclass(frozen=True)
@@ -219,10 +230,6 @@ class _EvidenceDirective(SphinxDirective):
     what = "evidence output"
 
 
-def _pct(value: float) -> str:
-    return f"{value:.0f} %" if value == int(value) else f"{value:.1f} %"
-
-
 class EvidenceTableDirective(_EvidenceDirective):
     """A table of every trial result, in file order."""
 
@@ -234,10 +241,14 @@ class EvidenceTableDirective(_EvidenceDirective):
             return []
         header = ["Trial", "n", "Design and population", "Comparator", "Outcome", "Active arm", "Comparator arm"]
         lines = [
-            "```{list-table} Key trial results from the evidence data file. Rates are for each trial's own population, scale and time point; do not compare them across rows.",
+            "```{list-table} Key trial results: the response, remission or relapse rate in each arm, of "
+            "depression or, where the outcome says so, of suicidal ideation. "
+            "Rates are for each trial's own population, scale and time point; do not compare them across rows. "
+            "For relapse, lower is better.",
             ":name: evidence-table",
             ":header-rows: 1",
-            ":class: evidence-table",
+            # record-table: one trial result a row, shown as a card on a phone (phone_layout).
+            ":class: evidence-table record-table",
             ":widths: 18 7 22 14 17 11 11",
             "",
         ]
@@ -249,8 +260,8 @@ class EvidenceTableDirective(_EvidenceDirective):
                 f"{t.design}; {t.population}",
                 t.comparator,
                 t.outcome + (f" ({t.note})" if t.note else ""),
-                _pct(t.ketamine_rate),
-                _pct(t.comparator_rate),
+                percent(t.ketamine_rate),
+                percent(t.comparator_rate),
             ]
             lines.append("* - " + "\n  - ".join(cell.replace("\n", " ") for cell in cells))
         lines.append("```")
@@ -258,7 +269,15 @@ class EvidenceTableDirective(_EvidenceDirective):
 
 
 class EvidenceFigureDirective(_EvidenceDirective):
-    """A bar chart of active-arm versus comparator rates by trial."""
+    """The chart of every result, one panel per outcome (``evidence_chart``), in three layouts.
+
+    The figure holds an ``image_variants`` node with the chart drawn for
+    print, for wide screens, for phones and, one drawing per outcome, for
+    slides; before writing, each builder keeps what it shows: the site a
+    ``<picture>`` of the wide and the phone layouts, the decks the slide
+    panel the slide names, every other builder (PDF, EPUB and any new one) a
+    standard image of the print layout.
+    """
 
     what = "evidence figure"
 
@@ -266,82 +285,102 @@ class EvidenceFigureDirective(_EvidenceDirective):
         trials = self.load()
         if trials is None:
             return []
-        svg = render_chart(trials)
+        alt = chart_description(trials)
         out_dir = Path(self.env.doctreedir) / "_generated"
         out_dir.mkdir(parents=True, exist_ok=True)
-        target = out_dir / f"evidence-figure-{hashlib.sha256(svg).hexdigest()[:12]}.svg"
-        if not target.exists():
-            tmp = target.with_suffix(f".{os.getpid()}.tmp")
-            tmp.write_bytes(svg)
-            tmp.replace(target)
         doc_dir = Path(self.env.doc2path(self.env.docname)).parent
-        uri = os.path.relpath(target, doc_dir).replace(os.sep, "/")
-        alt = "Bar chart of response or remission rates by trial, active arm versus comparator: " + "; ".join(
-            f"{t.trial}, {t.outcome.lower()}: {_pct(t.ketamine_rate)} versus {_pct(t.comparator_rate)} with {t.comparator}"
-            for t in trials
-        )
+        uris = {
+            layout: self.write_svg(evidence_chart.render(trials, layout, alt), layout, out_dir, doc_dir)
+            for layout in VARIANTS
+        }
+        # For slides, one drawing per outcome: a slide shows one panel.
+        panels = {}
+        for measure in MEASURES:
+            rows = [t for t in trials if t.measure == measure]
+            if rows:
+                svg = evidence_chart.render(rows, "slide", chart_description(rows))
+                panels[measure] = (self.write_svg(svg, f"slide-{measure}", out_dir, doc_dir), chart_description(rows))
         cites = ", ".join(sorted({t.citation for t in trials}))
         text = "\n".join(
             [
-                f"```{{figure}} {uri}",
+                f"```{{figure}} {uris['print']}",
                 ":name: evidence-figure",
-                f":alt: {alt}.",
+                f":alt: {alt}",
                 ":class: evidence-figure",
                 ":width: 100%",
                 "",
-                "Active-arm and comparator rates in key trials, drawn from the evidence data file. "
-                f"Each pair comes from one trial with its own outcome and time point {{cite:p}}`{cites}`.",
+                "Response, remission and relapse rates of depression, and suicidal-ideation outcomes, in key "
+                "trials, one panel per outcome: in each trial, "
+                "the active arm against its comparator. Compare the two bars within a trial, not trials with "
+                "each other: each has its own population, scale and time point. For relapse, lower is better "
+                f"{{cite:p}}`{cites}`.",
                 "```",
             ]
         )
         result = self.parse_text_to_nodes(text)
-        for image in (img for node in result for img in node.findall(nodes.image)):
-            image["handbook_generated"] = True
+        for image in [img for node in result for img in node.findall(nodes.image)]:
+            variants = image_variants()
+            variants.source, variants.line = self.get_source_info()
+            for layout in VARIANTS:
+                variant = image.deepcopy()
+                variant["uri"] = uris[layout]
+                variant["handbook_generated"] = True
+                variant["handbook_variant"] = layout
+                variants += variant
+            for measure, (uri, description) in panels.items():
+                variant = image.deepcopy()
+                variant.update_all_atts({"uri": uri, "alt": description}, replace=True)
+                variant["handbook_generated"] = True
+                variant["handbook_variant"] = "slide"
+                variant["handbook_panel"] = measure
+                variants += variant
+            image.replace_self(variants)
         return result
 
+    @staticmethod
+    def write_svg(svg: bytes, layout: str, out_dir: Path, doc_dir: Path) -> str:
+        """Write ``svg`` under a name from its content (once); its path relative to the document."""
+        target = out_dir / f"evidence-figure-{layout}-{hashlib.sha256(svg).hexdigest()[:12]}.svg"
+        if not target.exists():
+            tmp = target.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_bytes(svg)
+            tmp.replace(target)
+        return os.path.relpath(target, doc_dir).replace(os.sep, "/")
 
-def render_chart(trials: list[Trial]) -> bytes:
-    """Draw the chart as SVG bytes, identical for identical data."""
-    import io
 
-    import matplotlib
+VARIANTS = ("print", "wide", "narrow")
+# What one slide panel's alt text says it shows, for every measure.
+SINGLE_PANEL_LEADS = {
+    "response": "response rates of depression",
+    "remission": "remission rates of depression",
+    "relapse": "relapse rates of depression",
+    "suicidal-ideation": "suicidal-ideation outcomes",
+}
+assert set(SINGLE_PANEL_LEADS) == set(MEASURES), "every chart panel needs its slide alt-text lead"
 
-    matplotlib.use("Agg")
-    from matplotlib import pyplot as plt
 
-    style = {
-        "svg.hashsalt": "ketamine-handbook",
-        "svg.fonttype": "none",
-        "font.family": "DejaVu Sans",
-        "font.size": 12,
-        "axes.spines.top": False,
-        "axes.spines.right": False,
-    }
-    with plt.rc_context(style):
-        height = 1.2 + 0.55 * len(trials)
-        fig, ax = plt.subplots(figsize=(10, height))
-        labels = [f"{t.trial}\n{t.outcome}" for t in trials][::-1]
-        active = [t.ketamine_rate for t in trials][::-1]
-        comparator = [t.comparator_rate for t in trials][::-1]
-        comp_names = [t.comparator for t in trials][::-1]
-        ys = range(len(trials))
-        bar = 0.38
-        ax.barh([y + bar / 2 for y in ys], active, bar, color="#2a7f8f", label="Ketamine or esketamine arm")
-        ax.barh([y - bar / 2 for y in ys], comparator, bar, color="#b86f1c", label="Comparator arm")
-        for y, a, c, name in zip(ys, active, comparator, comp_names, strict=True):
-            ax.text(a + 1, y + bar / 2, _pct(a), va="center", fontsize=10)
-            ax.text(c + 1, y - bar / 2, f"{_pct(c)} ({name})", va="center", fontsize=10, color="#5f6b76")
-        ax.set_yticks(list(ys), labels, fontsize=10)
-        ax.set_xlim(0, 115)
-        ax.set_xticks(range(0, 101, 20))
-        ax.set_xlabel("Participants meeting the outcome (%)")
-        ax.legend(loc="lower right", frameon=False, fontsize=10)
-        fig.tight_layout()
-        buffer = io.BytesIO()
-        fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
-        plt.close(fig)
-    # EPUB readers (and epubcheck) reject the external SVG 1.1 DTD.
-    return re.sub(rb"<!DOCTYPE[^>]*>\s*", b"", buffer.getvalue())
+def chart_description(trials: list[Trial]) -> str:
+    """The chart's alt text: the rates grouped as drawn, one outcome at a time, with the direction that is better."""
+    groups = []
+    for measure, (title, direction) in evidence_chart.PANELS.items():
+        rows = [t for t in trials if t.measure == measure]
+        if rows:
+            listed = "; ".join(
+                f"{t.trial}, {lower_first(t.outcome)}: {percent(t.ketamine_rate)} versus "
+                f"{percent(t.comparator_rate)} with {lower_first(t.comparator)}"
+                for t in rows
+            )
+            groups.append(f"{title} ({direction}): {listed}.")
+    if len(groups) == 1:  # one slide panel
+        (measure,) = {t.measure for t in trials}
+        what = SINGLE_PANEL_LEADS[measure]
+        lead = f"Bar chart of {what} in key trials, active arm versus comparator. "
+    else:
+        lead = (
+            "Bar charts of response, remission or relapse rates of depression, and of suicidal-ideation "
+            "outcomes, in key trials, one panel per outcome, active arm versus comparator. "
+        )
+    return lead + " ".join(groups)
 
 
 def setup(app) -> dict:

@@ -1,7 +1,8 @@
 """``{site-downloads}``: the handbook's links to the decks and the downloads.
 
 The published site (``make site``) holds the handbook at ``/``, the decks at
-``/slides/`` and the PDF, EPUB and deck PDFs at ``/downloads/``. The directive
+``/slides/`` and the PDF, EPUB, deck PDFs and PowerPoint files at
+``/downloads/``. The directive
 lists them, with each link written relative to the page that shows it, so the
 list works under any URL prefix (a project site on GitHub Pages, Read the
 Docs, a local static server).
@@ -10,9 +11,11 @@ Resolved at ``doctree-resolved``, when the builder (and so each page's
 address) is known.
 
 - html: a "Training decks and downloads" rubric and two lists: each deck
-  (slides, slides PDF, handout PDF; the PDFs only while
-  ``handbook_deck_pdfs`` is true) and the handbook's PDF and EPUB.
-- epub, latex: nothing. The reader already holds an edition, and a relative
+  (slides; its downloads, ``handbook_deck_downloads`` from handbook.toml:
+  the slides PDF, trainer notes PDF and participant handout PDF while
+  ``handbook_deck_pdfs`` is true, and its PowerPoint file) and the
+  handbook's PDF and EPUB.
+- epub, typst (the PDF): nothing. The reader already holds an edition, and a relative
   link out of the file would lead nowhere.
 - revealjs: this module is not loaded (``conf.py``); decks link back to the
   handbook through ``{deck-title}`` and ``{read-more}``.
@@ -23,6 +26,11 @@ from __future__ import annotations
 from docutils import nodes
 from sphinx.util.docutils import SphinxDirective
 from sphinx.util.osutil import relative_uri
+
+from handbook_sphinx import add_shared_config_value
+
+# The make target of the deck downloads that DECK_PDFS=0 leaves out.
+PRINTED_BY_CHROMIUM = "slides-pdf"
 
 
 class site_downloads(nodes.General, nodes.Element):
@@ -65,14 +73,12 @@ def resolve_site_downloads(app, doctree: nodes.document, docname: str) -> None:
     decks = nodes.bullet_list(classes=["site-decks"])
     with_pdfs = config.handbook_deck_pdfs
     for name, title in config.handbook_decks:
-        parts: list[nodes.Node] = [nodes.strong("", "", ref(title, f"slides/{name}.html"))]
-        if with_pdfs:
-            parts += [
-                nodes.Text(" — "),
-                ref("slides (PDF)", f"downloads/{name}.pdf"),
-                nodes.Text(", "),
-                ref("handout with notes (PDF)", f"downloads/{name}-handout.pdf"),
-            ]
+        parts: list[nodes.Node] = [nodes.strong("", "", ref(title, f"slides/{name}.html")), nodes.Text(" — ")]
+        for suffix, label, target in config.handbook_deck_downloads:
+            if target == PRINTED_BY_CHROMIUM and not with_pdfs:
+                continue
+            parts += [ref(label, f"downloads/{name}{suffix}"), nodes.Text(", ")]
+        parts.pop()  # the last separator
         decks += _item(*parts)
     editions = nodes.bullet_list(classes=["site-editions"])
     editions += _item(ref("The handbook as a PDF", f"downloads/{config.handbook_pdf_name}"), nodes.Text(" (print)"))
@@ -89,9 +95,12 @@ def resolve_site_downloads(app, doctree: nodes.document, docname: str) -> None:
 
 def setup(app) -> dict:
     # The published site's layout (conf.py, Site options; handbook.toml).
-    # handbook_decks is read here and by the sitemap module.
-    app.add_config_value("handbook_decks", [], "html", types=frozenset({list, tuple}))
-    app.add_config_value("handbook_pdf_name", "", "html", types=frozenset({str}))
+    # handbook_decks is read here, by the sitemap and by the PowerPoint builder;
+    # handbook_pdf_name here and by the PDF's builder.
+    add_shared_config_value(app, "handbook_decks", [], "html", frozenset({list, tuple}))
+    add_shared_config_value(app, "handbook_pdf_name", "", "html", frozenset({str}))
+    # (suffix, link text, make target) per download of a deck; read here and by the PowerPoint builder.
+    add_shared_config_value(app, "handbook_deck_downloads", [], "html", frozenset({list, tuple}))
     app.add_config_value("handbook_epub_name", "", "html", types=frozenset({str}))
     # False (``-D handbook_deck_pdfs=0``, Sphinx's own bool conversion) where the host cannot print the decks.
     app.add_config_value("handbook_deck_pdfs", True, "html", types=frozenset({bool}))

@@ -6,7 +6,7 @@ The sitemap lists every handbook page and every deck under ``html_baseurl``
 date is not. The search, index and 404 pages are left out.
 
 - html: writes both files into the output folder when the build finishes.
-- epub, latex, singlehtml: nothing (no site to map).
+- epub, typst, singlehtml: nothing (no site to map).
 - revealjs: this module is not loaded; the decks are listed by the handbook's
   sitemap, at ``slides/<deck>.html``.
 """

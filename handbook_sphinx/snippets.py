@@ -13,8 +13,13 @@ exactly the documents that show it. Image paths inside a snippet are written rel
 the snippet file; they are rebased onto the including document, so a chapter
 in ``docs/part-1/`` and a deck in ``slides/`` can show the same figure.
 
+Options choose part of the snippet for a slide (``:items:``, ``:rows:``,
+``:bare:``, ``:panel:``; see ``snippet_parts``), and a figure with a slide
+form beside it (``timeline.slide.svg`` beside ``timeline.svg``) carries both
+drawings (``image_variants``), so the decks show the slide form.
+
 Output: the snippet's own nodes inside a ``container`` with the class
-``snippet`` (html and revealjs: a ``<div class="snippet">``; latex: plain
+``snippet`` (html and revealjs: a ``<div class="snippet">``; typst: plain
 content), so every builder renders the snippet exactly as if it were
 written inline.
 """
@@ -23,11 +28,16 @@ from __future__ import annotations
 
 import os
 import re
+from contextlib import nullcontext
 from pathlib import Path
 
 from docutils import nodes
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
+
+from handbook_sphinx.image_variants import attach_slide_forms, image_variants
+from handbook_sphinx.snippet_parts import OPTION_SPEC, show_part
+from handbook_sphinx.workarounds.repeated_snippet_targets import repeated_snippet
 
 logger = logging.getLogger(__name__)
 
@@ -52,6 +62,8 @@ class SnippetDirective(SphinxDirective):
 
     required_arguments = 1
     has_content = False
+    # Part of the snippet, for a slide: :items:, :rows:, :bare:, :panel: (snippet_parts).
+    option_spec = OPTION_SPEC
 
     def run(self) -> list[nodes.Node]:
         name = self.arguments[0].strip().removesuffix(SNIPPET_SUFFIX)
@@ -76,11 +88,41 @@ class SnippetDirective(SphinxDirective):
             return []
         doc_dir = source.parent
         container = nodes.container(classes=["snippet"])
+        container["snippet"] = name
+        # A deck that shows a snippet in parts shows it more than once in one
+        # document: the later showings declare no target names (snippet_parts).
+        shown = self.env.temp_data.setdefault("handbook_snippets_shown", set())
         # MyST's {include} of the snippet file: its errors point at the snippet's own lines.
-        container += self.parse_text_to_nodes(f"```{{include}} {os.path.relpath(path, doc_dir)}\n```\n")
+        with repeated_snippet(self.state.document) if name in shown else nullcontext():
+            container += self.parse_text_to_nodes(f"```{{include}} {os.path.relpath(path, doc_dir)}\n```\n")
+        shown.add(name)
+        _forget_include_line(container, source)
+        self.set_source_info(container)
+        # A figure with a slide form beside it carries both drawings (image_variants).
+        attach_slide_forms(container, path.parent)
         # {figure} paths are not rebased by MyST's :relative-images: (only ![]() images are).
         _rebase_images(container, path.parent, doc_dir)
+        # A figure's slide panels are chosen where the snippet is shown: its problems are reported there.
+        for figure in container.findall(image_variants):
+            figure.source, figure.line = self.get_source_info()
+        for problem in show_part(container, self.options):
+            logger.warning("snippet %r: %s", name, problem, location=location, type="handbook", subtype="snippet")
         return [container]
+
+
+def _forget_include_line(container: nodes.Element, chapter: Path) -> None:
+    """Nodes of the snippet that MyST dated from the ``{include}`` line, not their own: no source of their own.
+
+    MyST gives every node the include left without a source and line (table
+    rows and cells, for one) the ``{include}`` directive's own place, which
+    is the chapter. Nothing in a snippet comes from the chapter, so those go;
+    a location is then read from the nearest node that has one (a table's
+    is its line in the snippet), as docutils' ``get_source_line`` does.
+    """
+    chapter_source = str(chapter)
+    for node in container.findall(nodes.Element):
+        if node.source == chapter_source:
+            node.source = node.line = None
 
 
 def _rebase_images(container: nodes.Element, snippet_dir: Path, doc_dir: Path) -> None:

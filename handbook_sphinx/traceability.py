@@ -12,7 +12,7 @@ build's environment, so either build sees the whole picture.
   ``handbook_reports_dir`` (the Makefile: ``_build/reports/``; by default the
   build's doctree folder), never into an output that is published.
 
-Runs in every build (html, epub, latex, revealjs) at ``env-updated``,
+Runs in every build (html, epub, typst, revealjs) at ``env-updated``,
 so its warnings carry into ``-W``. Writes no nodes.
 """
 

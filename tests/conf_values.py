@@ -12,9 +12,9 @@ if "SOURCE_DATE_EPOCH" not in os.environ:
     epoch = subprocess.run(["git", "log", "-1", "--format=%ct"], cwd=PROJECT, capture_output=True, text=True).stdout
     os.environ["SOURCE_DATE_EPOCH"] = epoch.strip() or "0"
 
-import tomllib  # noqa: E402
-
+from handbook_sphinx.changes.editions import load_editions  # noqa: E402
 from handbook_sphinx.dates import build_date, long_date  # noqa: E402
 
-release = tomllib.loads((PROJECT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
+# The newest edition in editions.yaml, "1.1.0 (draft)" before its release.
+release = load_editions(PROJECT / "editions.yaml").current.display
 today = long_date(build_date())

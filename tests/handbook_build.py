@@ -23,6 +23,16 @@ FACTS = facts.load()
 PDF_NAME = FACTS.pdf_name
 EPUB_NAME = FACTS.epub_name
 DECKS = tuple(deck.name for deck in FACTS.decks)
+# Each deck's downloads: the deck PDFs (make slides-pdf) and the PowerPoint file (make slides-pptx).
+DECK_DOWNLOADS = FACTS.deck_downloads
+
+
+def changes_pdf_name() -> str:
+    """The committee's What-changed PDF that `make site` publishes: the previous edition against this one."""
+    from handbook_sphinx.changes.editions import load_editions
+
+    editions = load_editions(PROJECT / "editions.yaml")
+    return FACTS.changes_pdf_name(editions.previous.version, editions.current.version)
 
 
 @dataclass
@@ -49,8 +59,14 @@ class HandbookBuild:
         return self.builddir / "pdf" / PDF_NAME
 
     @property
-    def latex_log(self) -> Path:
-        return self.builddir / "latex" / "latex" / PDF_NAME.replace(".pdf", ".log")
+    def typst_source(self) -> Path:
+        """The book as the PDF builder wrote it for Typst."""
+        return self.builddir / "typst" / "main.typ"
+
+    @cached_property
+    def pdf_pages(self) -> list[str]:
+        """Each page's text as pdftotext gives it, whitespace collapsed."""
+        return pdf_pages(self.pdf)
 
     @cached_property
     def site_url(self) -> str:
@@ -79,7 +95,11 @@ class HandbookBuild:
 
     @cached_property
     def pdf_text(self) -> str:
-        return "\n".join(page.extract_text() or "" for page in self.pdf_reader.pages)
+        # pdftotext, not pypdf: Typst maps a hard hyphen that shares its glyph
+        # with hyphenation's soft hyphen through /ActualText, which pypdf
+        # ignores (it reads "open\u00adchannel"); poppler, like a reader's
+        # copy and paste, reads "open-channel".
+        return "\n".join(self.pdf_pages)
 
 
 def run_make(builddir: Path, *targets: str, extra_env: dict | None = None) -> subprocess.CompletedProcess:
@@ -94,9 +114,29 @@ def run_make(builddir: Path, *targets: str, extra_env: dict | None = None) -> su
     )
 
 
+SLIDE_HEADING = re.compile(r"^#{1,2} \S", re.M)
+
+
+def source_slide_count(deck: str) -> int:
+    """Slides as the source defines them: one per # or ## heading outside code fences."""
+    text = (PROJECT / "slides" / f"{deck}.md").read_text(encoding="utf-8")
+    text = re.sub(r"^(`{3,}|:{3,}).*?^\1\s*$", "", text, flags=re.M | re.S)
+    return len(SLIDE_HEADING.findall(text))
+
+
+def snippet_uses(text: str) -> list[str]:
+    """The snippets a source text shows, in order (handbook_sphinx.snippets.SNIPPET_USE)."""
+    return [match["name"] for match in map(SNIPPET_USE.match, text.splitlines()) if match]
+
+
 def deck_snippets(deck: str) -> list[str]:
-    lines = (PROJECT / "slides" / f"{deck}.md").read_text(encoding="utf-8").splitlines()
-    return [match["name"] for match in map(SNIPPET_USE.match, lines) if match]
+    return snippet_uses((PROJECT / "slides" / f"{deck}.md").read_text(encoding="utf-8"))
+
+
+def pdf_pages(pdf: Path) -> list[str]:
+    """Each page's text, whitespace collapsed (pdftotext, as a reader's copy and paste sees it)."""
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    return [re.sub(r"\s+", " ", page) for page in text.split("\f")[:-1]]
 
 
 def normalise(text: str) -> str:

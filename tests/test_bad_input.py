@@ -104,6 +104,96 @@ EXPECTED = {
         "snippets/evidence/table.md:1: WARNING: the evidence table is not drawn because the evidence data file has "
         "errors [handbook.evidence-data]",
     ],
+    # 10. the editorial gate (handbook_sphinx/editorial_gate.py): a reference without the fields its type
+    # needs, "and others" after one name, a year that is not a year ...
+    "bad-reference-incomplete": [
+        "data/references.bib:1: WARNING: reference 'alpha2020' (article) has no 'volume': complete it from the "
+        "published record [handbook.reference-incomplete]",
+        "data/references.bib:1: WARNING: reference 'alpha2020' (article) has neither 'pages' nor \"article number "
+        "('eid')\": complete it from the published record [handbook.reference-incomplete]",
+        "data/references.bib:1: WARNING: reference 'alpha2020' (article) has neither 'doi' nor 'PMID': complete it "
+        "from the published record [handbook.reference-incomplete]",
+        "data/references.bib:2: WARNING: reference 'alpha2020': 1 author(s) named before 'and others': name the "
+        "first six as published [handbook.reference-incomplete]",
+        "data/references.bib:8: WARNING: reference 'holder-label' (misc) has neither 'version' nor 'revision' nor "
+        "'howpublished': complete it from the published record [handbook.reference-incomplete]",
+        "data/references.bib:8: WARNING: reference 'holder-label' (misc) has neither 'url' nor 'doi': complete it "
+        "from the published record [handbook.reference-incomplete]",
+        "data/references.bib:11: WARNING: reference 'holder-label': year 'n.d.' is not a year: give the year of the "
+        "version cited [handbook.reference-incomplete]",
+    ],
+    # ... a placeholder for the authors, a description in brackets for the title ...
+    "bad-reference-placeholder": [
+        "data/references.bib:2: WARNING: reference 'metabolite2019': author '{[Authors not recorded]}' is a "
+        "placeholder, not a name: name the real authors (the first six, then 'and others') or drop the source "
+        "[handbook.reference-placeholder]",
+        "data/references.bib:3: WARNING: reference 'metabolite2019': the title is in square brackets, a description "
+        "rather than the published title [handbook.reference-placeholder]",
+    ],
+    # ... an editorial note, which would print in the reference list ...
+    "bad-reference-note": [
+        "data/references.bib:9: WARNING: reference 'alpha2020': the note is an editorial instruction ('partly "
+        "verified') and would print in the reference list: resolve it and delete the note "
+        "[handbook.reference-editorial-note]"
+    ],
+    # ... a tertiary source, in the bibliography or as a link (data/tertiary-domains.txt) ...
+    "bad-tertiary-source": [
+        "docs/index.md:9: WARNING: link to wikipedia.org, a tertiary source: cite the primary source (or a "
+        "scholarly review) instead [handbook.tertiary-source]",
+        "data/references.bib:6: WARNING: reference 'pk-page': primidi.com is a tertiary source: cite the primary "
+        "source (or a scholarly review) instead [handbook.tertiary-source]",
+    ],
+    # ... production language in a chapter, in a snippet (at the snippet's own line) and in alt text ...
+    "bad-internal-term": [
+        "docs/index.md:9: WARNING: 'fact base' is editorial language in text readers see: rewrite it for readers "
+        "[handbook.internal-term]",
+        "docs/index.md:10: WARNING: 'snippet' is editorial language in text readers see: rewrite it for readers "
+        "[handbook.internal-term]",
+        "docs/index.md:10: WARNING: 'not verified' is editorial language in text readers see: rewrite it for "
+        "readers [handbook.internal-term]",
+        "snippets/pharmacology/routes-table.md:4: WARNING: '◐' is editorial language in text readers see: rewrite "
+        "it for readers [handbook.internal-term]",
+        "docs/index.md:15: WARNING: 'placeholder' is editorial language in an image's alt text: rewrite it for "
+        "readers [handbook.internal-term]",
+    ],
+    # ... and in the evidence data, at its line in the YAML (not where the table shows it) ...
+    "bad-evidence-internal-term": [
+        "data/trials.yaml:14: WARNING: '◐' is editorial language in the evidence data's 'note', which readers see "
+        "in the evidence table: rewrite it for readers [handbook.internal-term]",
+        "data/trials.yaml:14: WARNING: 'fact sheet' is editorial language in the evidence data's 'note', which "
+        "readers see in the evidence table: rewrite it for readers [handbook.internal-term]",
+    ],
+    # ... an entry the handbook does not cite ...
+    "bad-reference-uncited": [
+        "data/references.bib:11: WARNING: reference 'orphan2021' is cited nowhere in the handbook: cite it where it "
+        "supports a statement, or delete it [handbook.reference-uncited]"
+    ],
+    # ... an exception (data/reference-exceptions.txt) that has gone stale (its field is complete, its entry
+    # gone), names no checked field, has no reason or is listed twice; and a gap the list does not name
+    # still fails beside one it excuses ...
+    "bad-reference-exception": [
+        "data/references.bib:1: WARNING: reference 'beta2021' (article) has neither 'doi' nor 'PMID': complete it "
+        "from the published record [handbook.reference-incomplete]",
+        "data/reference-exceptions.txt:3: WARNING: reference exception 'gamma2019' 'pages' is stale: the 'pages' "
+        "of 'gamma2019' is now complete: delete this line [handbook.reference-exception]",
+        "data/reference-exceptions.txt:4: WARNING: reference exception 'gone2018' 'doi' is stale: the entry "
+        "'gone2018' no longer exists in the bibliography: delete this line [handbook.reference-exception]",
+        "data/reference-exceptions.txt:5: WARNING: reference exception for 'beta2021': 'colour' is not a field the "
+        "editorial gate requires (one of: author, booktitle, doi, editor, eid, howpublished, institution, journal, "
+        "organization, pages, pmid, publisher, revision, title, url, version, volume, year) "
+        "[handbook.reference-exception]",
+        "data/reference-exceptions.txt:6: WARNING: reference exception 'beta2021 doi' is not 'key field: reason "
+        "(records consulted)': say which field of which entry no record shows, and why "
+        "[handbook.reference-exception]",
+        "data/reference-exceptions.txt:7: WARNING: reference exception 'beta2021' 'volume' is listed twice (first "
+        "on line 2): delete this line [handbook.reference-exception]",
+    ],
+    # ... and two entries that print the same in-text citation (here: author-year labels brought back).
+    "bad-citation-label-clash": [
+        "data/references.bib:11: WARNING: references 'murrough2013twosite' and 'murrough2013repeated' would both "
+        "print as '[Murrough et al., 2013]' in docs/index: readers could not tell them apart "
+        "[handbook.citation-label-clash]"
+    ],
 }
 
 

@@ -1,23 +1,13 @@
-"""The decks in a real browser: they load clean, navigate, carry notes and fit 1280×720."""
+"""The decks in a real browser: they load clean, navigate and carry notes (fit and legibility: test_decks_legibility.py)."""
 
 from __future__ import annotations
 
-import re
 from urllib.parse import urlparse
 
 import pytest
-from handbook_build import DECKS, PROJECT
+from handbook_build import DECKS, source_slide_count
 
 pytestmark = [pytest.mark.handbook, pytest.mark.browser]
-
-SLIDE_HEADING = re.compile(r"^#{1,2} \S", re.M)
-
-
-def source_slide_count(deck: str) -> int:
-    """Slides as the source defines them: one per # or ## heading outside code fences."""
-    text = (PROJECT / "slides" / f"{deck}.md").read_text(encoding="utf-8")
-    text = re.sub(r"^(`{3,}|:{3,}).*?^\1\s*$", "", text, flags=re.M | re.S)
-    return len(SLIDE_HEADING.findall(text))
 
 
 @pytest.fixture
@@ -89,34 +79,3 @@ def test_every_content_slide_has_speaker_notes(deck_page, deck):
     for slide in content:
         words = len(slide["notes"].split())
         assert 50 <= words <= 170, f"{slide['title']!r}: {words} words of notes"
-
-
-@pytest.mark.parametrize("deck", DECKS)
-def test_no_slide_overflows_at_1280x720(deck_page, deck):
-    page, _ = deck_page(deck)
-    overflowing = page.evaluate(
-        """() => {
-            const out = [];
-            Reveal.getSlides().forEach((slide, i) => {
-                Reveal.slide(i);
-                // reveal.js shows fragments of past slides only; show all to measure.
-                slide.querySelectorAll('.fragment').forEach(f => f.classList.add('visible'));
-                if (slide.scrollHeight > slide.clientHeight + 2 || slide.scrollWidth > slide.clientWidth + 2) {
-                    out.push(((slide.querySelector('h1,h2') || {}).textContent || i) + ': ' + slide.scrollHeight + 'px');
-                }
-            });
-            return out;
-        }"""
-    )
-    assert overflowing == []
-
-
-@pytest.mark.parametrize("deck", DECKS)
-def test_deck_pdf_has_one_selectable_page_per_slide(handbook, deck):
-    from pypdf import PdfReader
-
-    slides = PdfReader(str(handbook.builddir / "slides-pdf" / f"{deck}.pdf"))
-    assert len(slides.pages) == source_slide_count(deck)
-    assert all((page.extract_text() or "").strip() for page in slides.pages)
-    handout = PdfReader(str(handbook.builddir / "slides-pdf" / f"{deck}-handout.pdf"))
-    assert len(handout.pages) > len(slides.pages)

@@ -7,12 +7,17 @@ import re
 import xml.etree.ElementTree as ET
 
 import pytest
-from handbook_build import DECKS, EPUB_NAME, PDF_NAME
+from handbook_build import DECK_DOWNLOADS, DECKS, EPUB_NAME, PDF_NAME, changes_pdf_name
 
 pytestmark = pytest.mark.handbook
 
 DOWNLOADS = sorted(
-    [PDF_NAME, EPUB_NAME, *(f"{deck}.pdf" for deck in DECKS), *(f"{deck}-handout.pdf" for deck in DECKS)]
+    [
+        PDF_NAME,
+        EPUB_NAME,
+        changes_pdf_name(),
+        *(download.file(deck) for deck in DECKS for download in DECK_DOWNLOADS),
+    ]
 )
 
 
@@ -32,6 +37,10 @@ def test_site_holds_handbook_decks_and_downloads(handbook, site):
     for name in DOWNLOADS:
         if name.endswith(".pdf"):
             assert (site / "downloads" / name).read_bytes()[:5] == b"%PDF-", name
+    for deck in DECKS:
+        for download in DECK_DOWNLOADS:
+            name = download.file(deck)
+            assert filecmp.cmp(site / "downloads" / name, handbook.builddir / download.target / name, shallow=False)
     # Build bookkeeping and internal reports stay out of the published tree.
     assert not list(site.rglob(".buildinfo")) and not list(site.rglob("_sources"))
     assert not list(site.rglob("snippet-traceability*"))
@@ -41,7 +50,9 @@ def test_site_holds_handbook_decks_and_downloads(handbook, site):
 def test_home_page_links_every_deck_and_download(handbook, site):
     block = handbook.soup(site / "index.html").select_one("div.site-downloads")
     targets = {a["href"] for a in block.select("a")}
-    assert targets == {f"slides/{deck}.html" for deck in DECKS} | {f"downloads/{name}" for name in DOWNLOADS}
+    # The committee's "What changed" PDF is linked from its page, not from the home page.
+    downloads = {f"downloads/{name}" for name in DOWNLOADS if name != changes_pdf_name()}
+    assert targets == {f"slides/{deck}.html" for deck in DECKS} | downloads
     for target in targets:
         assert (site / target).is_file(), target
 

@@ -26,17 +26,20 @@ def test_html_answer_is_a_closed_details_block(app, soup, warnings_of):
     assert "Which receptor" not in details.get_text()
 
 
-@pytest.mark.sphinx("latex", testroot="decks", warningiserror=True)
-def test_latex_answer_is_a_handbookanswer_environment(app, warnings_of):
+@pytest.mark.sphinx("typst", testroot="decks", warningiserror=True)
+def test_pdf_answer_is_a_run_in_paragraph_after_its_question(app, warnings_of):
+    import subprocess
+
     app.build()
     assert warnings_of(app) == []
-    tex = (app.outdir / "ketamine-therapy-handbook.tex").read_text(encoding="utf-8")
-    blocks = re.findall(r"\\begin\{handbookanswer\}(.*?)\\end\{handbookanswer\}", tex, re.S)
-    assert len(blocks) == 1
-    assert "The NMDA receptor, as an open\\sphinxhyphen{}channel blocker." in blocks[0]
-    assert tex.index("Which receptor does ketamine block?") < tex.index(r"\begin{handbookanswer}")
-    # The environment comes from the project's LaTeX style, copied beside the .tex.
-    assert r"\newenvironment{handbookanswer}" in (app.outdir / "handbook.sty").read_text(encoding="utf-8")
+    source = (app.outdir / "main.typ").read_text(encoding="utf-8")
+    assert source.count("#answer[") == 1
+    assert source.index("Which receptor does ketamine block?") < source.index("#answer[")
+    pdf = app.outdir / "ketamine-therapy-handbook.pdf"
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    text = re.sub(r"\s+", " ", text)
+    assert f"Answer. {ANSWER}" in text
+    assert text.index("Which receptor does ketamine block?") < text.index("Answer.")
 
 
 @pytest.mark.sphinx("html", testroot="decks", warningiserror=True)

@@ -32,13 +32,13 @@ def test_every_handbook_page_shows_its_own_dates(app, soup):
     assert [p.get_text() for p in index] == ["Last reviewed 1 May 2026 · Evidence cut-off 31 December 2025"]
 
 
-@pytest.mark.sphinx("latex", testroot="chapter-meta", warningiserror=True)
-def test_latex_dates_follow_the_chapter_heading(app, warnings_of):
+@pytest.mark.sphinx("typst", testroot="chapter-meta", warningiserror=True)
+def test_pdf_dates_follow_the_chapter_heading(app, warnings_of):
     app.build()
     assert warnings_of(app) == []
-    tex = (app.outdir / "ketamine-therapy-handbook.tex").read_text(encoding="utf-8")
-    dates = DATES.replace("cut-off", r"cut\sphinxhyphen{}off")
-    assert tex.count(dates) == 1
-    heading = re.search(r"\\part\{Dated chapter\}\n(?:\\label\{[^\n]*\}\n)\\sphinxAtStartPar\n(?P<dates>[^\n]*)\n", tex)
+    source = (app.outdir / "main.typ").read_text(encoding="utf-8")
+    dates = DATES.replace("-", "\\-")
+    assert source.count(f"#dates[{dates}]") == 1
+    heading = re.search(r"#heading\(level: 1, [^\n]*\[Dated~chapter\][^\n]*\n\n#dates\[(?P<dates>[^\]]*)\]", source)
     assert heading and heading["dates"] == dates
-    assert tex.index(dates) < tex.index("The opening paragraph of the chapter.")
+    assert source.index(dates) < source.index("The opening paragraph of the chapter.")

@@ -68,6 +68,7 @@ def test_deck_title_block_comes_from_conf(decks_of, app, soup):
         "deck-version",
         "deck-notice",
         "deck-handbook-link",
+        "deck-qr-url",
     ]
     assert block.select_one(".deck-subtitle").get_text() == decks.config.handbook_subtitle
     assert block.select_one(".deck-version").get_text() == f"Version {decks.config.release} · 1 June 2026"

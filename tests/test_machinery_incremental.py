@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -85,17 +84,3 @@ def test_editing_one_chapter_rereads_that_chapter_only(app, make_app, warnings_o
     read: list[list[str]] = []
     _recording(make_app("html", srcdir=app.srcdir), read).build()
     assert read == [["docs/part-a/chapter"]]
-
-
-@pytest.mark.sphinx("latex", testroot="snippets", srcdir="figure-dates", freshenv=True)
-def test_figures_converted_for_latex_carry_the_build_date(app, make_app):
-    # cairo stamps each SVG → PDF conversion with the time; latexmk then saw every
-    # figure as changed and typeset the book again even when nothing had changed.
-    app.build()
-    figures = {pdf.name: pdf.read_bytes() for pdf in app.outdir.glob("*.pdf")}
-    assert set(figures) == {"diagram.pdf"}
-    assert b"/CreationDate (D:20260601000000" in figures["diagram.pdf"]  # the roots' SOURCE_DATE_EPOCH
-    time.sleep(1.1)  # cairo's clock has whole seconds
-    app.cleanup()
-    make_app("latex", srcdir=app.srcdir, freshenv=True).build()
-    assert {pdf.name: pdf.read_bytes() for pdf in app.outdir.glob("*.pdf")} == figures

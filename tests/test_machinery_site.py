@@ -16,7 +16,9 @@ SITE_ROOT = pytest.mark.sphinx(
 DECK_LINKS = [
     ("Part I: Foundations", "slides/part-1-foundations.html"),
     ("slides (PDF)", "downloads/part-1-foundations.pdf"),
-    ("handout with notes (PDF)", "downloads/part-1-foundations-handout.pdf"),
+    ("trainer notes (PDF)", "downloads/part-1-foundations-notes.pdf"),
+    ("participant handout (PDF)", "downloads/part-1-foundations-handout.pdf"),
+    ("PowerPoint (PPTX)", "downloads/part-1-foundations.pptx"),
 ]
 
 
@@ -32,8 +34,8 @@ def test_download_links_are_relative_to_each_page(app, soup, warnings_of):
     chapter = soup(app.outdir / "docs" / "part-a" / "chapter.html").select_one("div.site-downloads")
     assert home.select_one("p.rubric").get_text() == "Training decks and downloads"
     # The root's home is docs/index.html, one level below the site root.
-    assert links(home)[:3] == [(text, f"../{target}") for text, target in DECK_LINKS]
-    assert links(chapter)[:3] == [(text, f"../../{target}") for text, target in DECK_LINKS]
+    assert links(home)[:5] == [(text, f"../{target}") for text, target in DECK_LINKS]
+    assert links(chapter)[:5] == [(text, f"../../{target}") for text, target in DECK_LINKS]
     assert len(home.select("ul.site-decks > li")) == 3
     assert links(home.select_one("ul.site-editions")) == [
         ("The handbook as a PDF", "../downloads/ketamine-therapy-handbook.pdf"),
@@ -42,22 +44,25 @@ def test_download_links_are_relative_to_each_page(app, soup, warnings_of):
 
 
 @pytest.mark.sphinx("html", testroot="site", warningiserror=True, confoverrides={"handbook_deck_pdfs": "0"})
-def test_without_deck_pdfs_only_the_decks_are_linked(app, soup):
+def test_without_deck_pdfs_only_the_decks_and_their_powerpoint_files_are_linked(app, soup):
     app.build()
     decks = soup(app.outdir / "docs" / "index.html").select_one("ul.site-decks")
     assert [href for _, href in links(decks)] == [
         "../slides/part-1-foundations.html",
+        "../downloads/part-1-foundations.pptx",
         "../slides/part-2-clinical-use.html",
+        "../downloads/part-2-clinical-use.pptx",
         "../slides/part-3-safe-practice.html",
+        "../downloads/part-3-safe-practice.pptx",
     ]
 
 
-@pytest.mark.sphinx("latex", testroot="site", warningiserror=True)
+@pytest.mark.sphinx("typst", testroot="site", warningiserror=True)
 def test_print_edition_has_no_site_links(app):
     app.build()
-    tex = (app.outdir / "ketamine-therapy-handbook.tex").read_text(encoding="utf-8")
-    assert "The chapter's own opening sentence" in tex.replace("’", "'")
-    assert "Training decks" not in tex and "downloads/" not in tex
+    source = (app.outdir / "main.typ").read_text(encoding="utf-8").replace("\\", "")
+    assert "The chapter's own opening sentence" in source.replace("’", "'")
+    assert "Training decks" not in source and "downloads/" not in source
 
 
 @pytest.mark.sphinx("epub", testroot="site", warningiserror=True)

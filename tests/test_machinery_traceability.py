@@ -34,7 +34,7 @@ def test_snippet_shown_nowhere_warns_at_the_snippet(app, warnings_of):
     assert app.statuscode == 1
 
 
-@pytest.mark.sphinx("latex", testroot="traceability")
+@pytest.mark.sphinx("typst", testroot="traceability")
 def test_every_builder_writes_the_report(app):
     app.build()
     report = json.loads((app.doctreedir / "snippet-traceability.json").read_text(encoding="utf-8"))

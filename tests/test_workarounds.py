@@ -217,3 +217,112 @@ def test_revealjs_still_bundles_files_naming_other_hosts(app, decks_of, monkeypa
     _disable(monkeypatch, "revealjs_bundle")
     app.build()
     assert _naming_other_hosts(_bundle(decks_of(app))), "sphinx-revealjs no longer bundles them: delete the module"
+
+
+def _stock_decks(make_app, app):
+    """The decks of ``app``'s root, built (warnings kept, not raised) after ``app`` built its handbook."""
+    app.cleanup()
+    decks = make_app(
+        "revealjs",
+        srcdir=app.srcdir,
+        builddir=app.outdir.parent,
+        tags=["decks"],
+        freshenv=True,
+        confoverrides={"handbook_inventory": str(app.outdir / "objects.inv")},
+    )
+    decks.build()
+    return decks
+
+
+# -- chapter_figure_numbers (sphinx-doc/sphinx#3357, #1600) ----------------------
+
+
+def _routes_caption(app, soup) -> str:
+    page = soup(app.outdir / "docs" / "part-two" / "chapter.html")
+    return page.select_one("table#second-chapter-routes-table caption .caption-number").get_text(strip=True)
+
+
+@pytest.mark.sphinx("html", testroot="pdf", srcdir="workaround-numbers", freshenv=True, warningiserror=True)
+def test_tables_are_numbered_by_the_books_chapter_across_parts(app, soup):
+    app.build()
+    assert _routes_caption(app, soup) == "Table 2.1"
+
+
+@pytest.mark.sphinx("html", testroot="pdf", srcdir="workaround-numbers-stock", freshenv=True)
+def test_sphinx_still_numbers_tables_without_the_books_chapters(app, make_app, monkeypatch, soup):
+    app = stock(app, make_app, monkeypatch, "chapter_figure_numbers")
+    app.build()
+    assert _routes_caption(app, soup) != "Table 2.1", (
+        "Sphinx numbers tables by chapter across toctrees: delete workarounds/chapter_figure_numbers.py"
+    )
+
+
+# -- bibtex_local_order (sphinxcontrib-bibtex#184) -------------------------------
+
+
+def _first_entry(decks, soup, deck: str) -> str:
+    page = soup(decks.outdir / "slides" / f"{deck}.html")
+    return " ".join(page.select_one("div.citation").get_text(" ", strip=True).split())
+
+
+@pytest.mark.sphinx("html", testroot="citations", srcdir="workaround-bibtex", freshenv=True, warningiserror=True)
+def test_a_deck_numbers_its_sources_from_its_own_first_citation(app, make_app, soup):
+    app.build()
+    # slides/second.md cites Kappa first (the handbook's sixth source).
+    assert "Kappa KL Jr" in _first_entry(_stock_decks(make_app, app), soup, "second")
+
+
+@pytest.mark.sphinx("html", testroot="citations", srcdir="workaround-bibtex-stock", freshenv=True)
+def test_sphinxcontrib_bibtex_still_numbers_a_deck_by_the_other_decks(app, make_app, monkeypatch, soup):
+    _disable(monkeypatch, "bibtex_local_order")
+    app.build()
+    first = _first_entry(_stock_decks(make_app, app), soup, "second")
+    assert "Kappa KL Jr" not in first, (
+        "sphinxcontrib-bibtex numbers each bibliography by its own document: delete workarounds/bibtex_local_order.py"
+    )
+
+
+# -- repeated_snippet_targets ------------------------------------------------------
+
+DUPLICATE_TARGET = "Duplicate explicit target name"
+
+
+@pytest.mark.sphinx("html", testroot="snippet-parts", srcdir="workaround-repeated", freshenv=True)
+def test_a_snippet_shown_twice_in_a_deck_keeps_its_name_on_the_first_showing(app, make_app, soup, warnings_of):
+    app.build()
+    decks = _stock_decks(make_app, app)
+    assert warnings_of(decks) == []
+    deck = soup(decks.outdir / "slides" / "index.html")
+    assert len(deck.select("table")) >= 2 and len(deck.select("table#parts-table")) == 1
+
+
+@pytest.mark.sphinx("html", testroot="snippet-parts", srcdir="workaround-repeated-stock", freshenv=True)
+def test_docutils_still_warns_about_a_snippet_shown_twice(app, make_app, monkeypatch, warnings_of):
+    _disable(monkeypatch, "repeated_snippet_targets")
+    app.build()
+    warnings = warnings_of(_stock_decks(make_app, app))
+    assert any(DUPLICATE_TARGET in warning and "parts-table" in warning for warning in warnings), (
+        "docutils lets a name be declared twice in one document: delete workarounds/repeated_snippet_targets.py"
+    )
+
+
+# -- Every module here names its upstream issue and its "still needed" test --------
+
+WORKAROUNDS = sorted(
+    path
+    for path in (PROJECT / "handbook_sphinx" / "workarounds").glob("*.py")
+    if path.name != "__init__.py" and path.stem != "theme_templates"
+)
+
+
+@pytest.mark.parametrize("module", WORKAROUNDS, ids=lambda path: path.stem)
+def test_each_workaround_names_its_upstream_versions_and_still_needed_test(module):
+    import ast
+    import re
+
+    doc = ast.get_docstring(ast.parse(module.read_text(encoding="utf-8"))) or ""
+    assert "Upstream" in doc and "Checked against" in doc, module.name
+    needed = re.search(r"Still needed while: ``(test_\w+)``", doc)
+    assert needed, f"{module.name} names no still-needed test"
+    tests = (PROJECT / "tests" / "test_workarounds.py").read_text(encoding="utf-8")
+    assert f"def {needed[1]}(" in tests, f"{module.name}: {needed[1]} is not in tests/test_workarounds.py"

@@ -78,8 +78,22 @@ def test_pull_requests_run_the_fast_tests():
 def test_read_the_docs_builds_the_site_without_deck_pdfs_and_offers_the_pdf_and_epub():
     config = yaml.safe_load((PROJECT / ".readthedocs.yaml").read_text(encoding="utf-8"))
     commands = config["build"]["commands"]
-    assert commands[0] == "make site DECK_PDFS=0"
+    # Read the Docs clones shallow: the full history first, for "What changed in this edition".
+    (unshallow,) = [index for index, command in enumerate(commands) if "git fetch --unshallow" in command]
+    assert unshallow < commands.index("make site DECK_PDFS=0")
     copies = [command.split() for command in commands if command.startswith("cp ")]
     assert ["cp", "-r", "_build/site/.", "$READTHEDOCS_OUTPUT/html/"] in copies
     assert ["cp", "_build/pdf/*.pdf", "$READTHEDOCS_OUTPUT/pdf/"] in copies
     assert ["cp", "_build/epub/*.epub", "$READTHEDOCS_OUTPUT/epub/"] in copies
+
+
+@pytest.mark.parametrize("name", ["pages.yml", "weekly.yml", "checks.yml"])
+def test_every_workflow_checks_out_the_full_history(name):
+    """ "What changed" and the editions test read earlier editions' commits from git."""
+    checkouts = [
+        step
+        for job in workflow(name)["jobs"].values()
+        for step in steps(job)
+        if step.get("uses", "").startswith("actions/checkout@")
+    ]
+    assert checkouts and all(step["with"]["fetch-depth"] == 0 for step in checkouts)

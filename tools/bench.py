@@ -7,9 +7,12 @@ Everything runs in a scratch copy of the project under
 never in the real tree. Absolute seconds depend on the machine and its load;
 the targets are ratios measured in the same run.
 
-What is measured: cold ``make html``, ``pdf``, ``epub`` and ``site``; a no-op
-and a one-chapter edit of ``make html``; a no-op deck build; and the cold
-HTML build of synthetic handbooks of 20, 60 and 160 chapters
+What is measured: cold ``make html``, ``pdf`` (Typst), ``epub`` and ``site``;
+a no-op and a one-chapter edit of ``make html``; a no-op deck build; the
+PowerPoint decks (``make slides-pptx``, its own doctrees removed, the handbook
+built); ``make changes`` (the comparison with the previous edition and its
+PDF; the scratch copy reads the real repository's history, read-only,
+through ``GIT_DIR``); and the cold HTML build of synthetic handbooks of 20, 60 and 160 chapters
 (``tools/synthetic_book.py``), to show how the build scales. Which documents
 a build re-reads is asserted by the tests, not here.
 
@@ -32,6 +35,7 @@ PARTS = (
     "Makefile",
     "conf.py",
     "pyproject.toml",
+    "editions.yaml",
     "requirements.lock",
     "handbook.toml",
     "package.json",
@@ -48,7 +52,7 @@ EDITED = "docs/part-1-foundations/history.md"
 SCALING = (20, 60, 160)
 # name, limit, numerator, denominator: each target is a ratio of two measurements' mean wall times.
 TARGETS = (
-    ("Cold make pdf vs cold make html", 1.5, "cold pdf", "cold html"),
+    ("Cold make pdf (Typst) vs cold make html", 1.5, "cold pdf", "cold html"),
     ("One-chapter edit vs no-op make html", 1.5, "html: one chapter edited", "html no-op"),
     ("Deck no-op vs HTML no-op", 1.5, "decks no-op", "html no-op"),
     ("Cold make site (-j2) vs cold make pdf, its longest part", 1.5, "cold site", "cold pdf"),
@@ -68,9 +72,12 @@ def scratch(work: Path) -> None:
     for linked in (".venv", "node_modules"):
         if (ROOT / linked).exists():
             (work / linked).symlink_to(ROOT / linked)
-    # The copy has no git history: the build date is the real tree's last commit.
+    # The copy has no git history: the build date is the real tree's last commit,
+    # and the earlier editions are read from the real repository (GIT_DIR, read-only).
     epoch = subprocess.run(["git", "log", "-1", "--format=%ct"], cwd=ROOT, capture_output=True, text=True).stdout
     (work / ".epoch").write_text(epoch.strip() or "0")
+    git_dir = subprocess.run(["git", "rev-parse", "--absolute-git-dir"], cwd=ROOT, capture_output=True, text=True)
+    (work / ".git-dir").write_text(git_dir.stdout.strip())
 
 
 def hyperfine(work: Path, out: Path, name: str, command: str, runs: int, prepare: str | None = None) -> dict:
@@ -102,7 +109,7 @@ def peak_memory(work: Path, command: str) -> float:
 
 
 def measure(work: Path, out: Path, runs: int, scaling: bool) -> dict[str, dict]:
-    make = f"SOURCE_DATE_EPOCH=$(cat {work / '.epoch'}) make -s --no-print-directory"
+    make = f"SOURCE_DATE_EPOCH=$(cat {work / '.epoch'}) GIT_DIR=$(cat {work / '.git-dir'}) make -s --no-print-directory"
     build = work / "_bench"
     results: dict[str, dict] = {}
 
@@ -123,6 +130,9 @@ def measure(work: Path, out: Path, runs: int, scaling: bool) -> dict[str, dict]:
         work, out, "html one chapter edited", f"{make} html {warm}", runs, f"touch {shlex.quote(EDITED)}"
     )
     results["decks no-op"] = hyperfine(work, out, "decks no-op", f"{make} slides -o html {warm}", runs)
+    pptx = f"rm -rf {build / 'warm/slides-pptx'} {build / 'warm/doctrees/slides-pptx'}"
+    results["slides-pptx"] = hyperfine(work, out, "slides-pptx", f"{make} slides-pptx -o html {warm}", runs, pptx)
+    results["changes"] = hyperfine(work, out, "changes", f"{make} changes {warm}", runs)
     if scaling:
         for chapters in SCALING:
             book = build / f"book-{chapters}"

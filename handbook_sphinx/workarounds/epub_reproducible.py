@@ -13,7 +13,7 @@ permissions, ``mimetype`` first and stored (as EPUB requires), then the
 container, the package and the NCX, then every other entry in name order.
 It is replaced atomically.
 
-- epub: as above. html, latex, revealjs: nothing.
+- epub: as above. html, typst, revealjs, pptx: nothing.
 
 Still needed while: ``test_sphinx_epub_still_keeps_file_times``.
 """

@@ -14,7 +14,7 @@ Upstream: none filed yet; the fix belongs in sphinxcontrib-bibtex, which
 could look the backend up once (``domain.py``, once per citation in 2.7.0).
 Checked against sphinxcontrib-bibtex 2.7.0 and pybtex 0.26.1.
 
-Acts at setup in every builder (html, epub, latex, revealjs); writes no
+Acts at setup in every builder (html, epub, typst, pptx, revealjs); writes no
 nodes and renders nothing. The registration is process-wide, as pybtex's
 registry is.
 

@@ -18,7 +18,7 @@ written, each page's entries are put in one order (page name, then entry)
 and words with no pages are dropped, so a clean and an incremental build
 write the same bytes.
 
-- html (the handbook): as above. epub, latex, revealjs: no search index, nothing.
+- html (the handbook): as above. epub, typst, revealjs, pptx: no search index, nothing.
 
 Still needed while: ``test_sphinx_search_index_still_loses_index_entries``.
 """

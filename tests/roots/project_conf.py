@@ -39,17 +39,18 @@ def project_conf(root_conf: str, tags) -> dict:
     root = Path(root_conf).resolve().parent
     decks = tags.has("decks")
     # Paths conf.py writes relative to the project still point into the project.
-    for name in ("templates_path", "html_static_path", "revealjs_static_path", "latex_additional_files"):
+    for name in ("templates_path", "html_static_path", "revealjs_static_path"):
         settings[name] = [str(PROJECT / path) for path in settings[name]]
     for name in ("html_favicon", "html_logo"):
         settings[name] = str(PROJECT / settings[name])
     # The root's own snippets/, data/ and bibliography.
     settings["handbook_confdir"] = str(root)
     settings["bibtex_bibfiles"] = ["data/references.bib"]
+    # The editorial gate's list of tertiary sites is the project's, not data.
+    settings["handbook_tertiary_domains"] = str(PROJECT / settings["handbook_tertiary_domains"])
     # One source folder holds both trees; each build reads its own.
     settings["root_doc"] = "slides/index" if decks else "docs/index"
     settings["exclude_patterns"] = [*settings["exclude_patterns"], "snippets", "data", "docs" if decks else "slides"]
-    settings["latex_documents"] = [(settings["root_doc"], *settings["latex_documents"][0][1:])]
     # Machinery roots need no book theme (sphinx.testing swaps alabaster for basic).
     settings["html_theme"] = "alabaster"
     settings["html_theme_options"] = {}

@@ -1,0 +1,11 @@
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from project_conf import project_conf  # noqa: E402
+
+globals().update(project_conf(__file__, tags))  # noqa: F821
+
+# The scenario: someone brings back author-year citations, and two papers
+# print the same "Murrough et al., 2013".
+bibtex_reference_style = "author_year"
