@@ -30,6 +30,7 @@ SHARED_FEATURES = (
     "handbook_sphinx.workarounds.epub_reproducible",
     "handbook_sphinx.workarounds.pybtex_plugin_lookup",
     "handbook_sphinx.workarounds.search_index_entries",
+    "handbook_sphinx.workarounds.stable_image_names",
 )
 
 

@@ -32,7 +32,10 @@ A deck that shows a snippet in parts shows it more than once: the second
 and later showings in a document declare no target names again (a table's
 ``:name:`` is the first showing's), so there is no duplicate label, and
 their elements get automatic ids (``repeated_snippet``, a patch of
-docutils' behaviour in ``workarounds/repeated_snippet_targets.py``).
+docutils' behaviour in ``workarounds/repeated_snippet_targets.py``). A
+citation in what a slide leaves out is no citation of the deck: ``{snippet}``
+withdraws it (``workarounds/bibtex_dropped_citations.py``), so the deck's
+reference list holds only the sources its slides cite.
 
 Output: the same nodes as the whole snippet, fewer of them; the container
 keeps the class ``snippet`` (``snippet-part`` is added when part of it is

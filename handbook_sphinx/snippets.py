@@ -37,6 +37,7 @@ from sphinx.util.docutils import SphinxDirective
 
 from handbook_sphinx.image_variants import attach_slide_forms, image_variants
 from handbook_sphinx.snippet_parts import OPTION_SPEC, show_part
+from handbook_sphinx.workarounds.bibtex_dropped_citations import citation_ids, forget_citations
 from handbook_sphinx.workarounds.repeated_snippet_targets import repeated_snippet
 
 logger = logging.getLogger(__name__)
@@ -105,8 +106,11 @@ class SnippetDirective(SphinxDirective):
         # A figure's slide panels are chosen where the snippet is shown: its problems are reported there.
         for figure in container.findall(image_variants):
             figure.source, figure.line = self.get_source_info()
+        cited = citation_ids(container)
         for problem in show_part(container, self.options):
             logger.warning("snippet %r: %s", name, problem, location=location, type="handbook", subtype="snippet")
+        # The citations in what the slide leaves out are no citations of the deck.
+        forget_citations(self.env, cited - citation_ids(container))
         return [container]
 
 

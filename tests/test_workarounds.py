@@ -306,6 +306,71 @@ def test_docutils_still_warns_about_a_snippet_shown_twice(app, make_app, monkeyp
     )
 
 
+# -- bibtex_dropped_citations ------------------------------------------------------
+
+
+@pytest.mark.sphinx("html", testroot="snippet-parts", srcdir="workaround-dropped-stock", freshenv=True)
+def test_sphinxcontrib_bibtex_still_lists_a_citation_a_slide_left_out(app, make_app, monkeypatch, soup):
+    # Row three of the table cites domino1965; the deck shows rows 1-2 and 4-5 only.
+    _disable(monkeypatch, "bibtex_dropped_citations")
+    app.build()
+    deck = soup(_stock_decks(make_app, app).outdir / "slides" / "index.html")
+    listed = deck.select("div.deck-bibliography div.citation")
+    assert listed and "Domino" in listed[0].get_text(), (
+        "sphinxcontrib-bibtex forgets a dropped citation: delete workarounds/bibtex_dropped_citations.py"
+    )
+
+
+# -- stable_image_names -------------------------------------------------------------
+
+
+def _image_names(app, soup) -> dict[str, str]:
+    """Each page's drawing → the name it is copied under in _images/."""
+    names = {}
+    for page in ("early", "between", "late"):
+        path = app.outdir / "docs" / f"{page}.html"
+        if path.is_file():
+            names[page] = soup(path).select_one("figure img")["src"].rsplit("/", 1)[-1]
+    return names
+
+
+def _add_a_chapter_between(srcdir: Path) -> None:
+    """docs/between.md, between the two chapters, with a third drawing named pic.svg."""
+    (srcdir / "figures" / "between").mkdir()
+    drawing = (srcdir / "figures" / "early" / "pic.svg").read_text(encoding="utf-8").replace("early", "between")
+    (srcdir / "figures" / "between" / "pic.svg").write_text(drawing, encoding="utf-8")
+    chapter = (srcdir / "docs" / "early.md").read_text(encoding="utf-8").replace("early", "between")
+    (srcdir / "docs" / "between.md").write_text(chapter, encoding="utf-8")
+    index = srcdir / "docs" / "index.md"
+    index.write_text(index.read_text(encoding="utf-8").replace("early\n", "early\nbetween\n"), encoding="utf-8")
+
+
+def _incremental_and_clean(app, make_app, soup) -> tuple[dict, dict]:
+    app.build()
+    _add_a_chapter_between(app.srcdir)
+    app.cleanup()
+    incremental = make_app("html", srcdir=app.srcdir)
+    incremental.build()
+    names = _image_names(incremental, soup)
+    incremental.cleanup()
+    clean = make_app("html", srcdir=app.srcdir, freshenv=True)
+    clean.build()
+    return names, _image_names(clean, soup)
+
+
+@pytest.mark.sphinx("html", testroot="image-names", srcdir="workaround-image-names", freshenv=True)
+def test_an_incremental_build_names_images_as_a_clean_build_does(app, make_app, soup):
+    incremental, clean = _incremental_and_clean(app, make_app, soup)
+    assert len(set(clean.values())) == 3 and incremental == clean
+
+
+@pytest.mark.sphinx("html", testroot="image-names", srcdir="workaround-image-names-stock", freshenv=True)
+def test_sphinx_still_names_images_by_reading_order(app, make_app, monkeypatch, soup):
+    app = stock(app, make_app, monkeypatch, "stable_image_names")
+    incremental, clean = _incremental_and_clean(app, make_app, soup)
+    assert incremental != clean, "Sphinx names images the same in every build: delete workarounds/stable_image_names.py"
+
+
 # -- Every module here names its upstream issue and its "still needed" test --------
 
 WORKAROUNDS = sorted(
