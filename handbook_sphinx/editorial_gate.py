@@ -30,6 +30,12 @@ subtype                        what
                                chapters, snippets, slides with their speaker
                                notes, image alt text, and the text fields of the
                                evidence data (``data/trials.yaml``)
+``snippet-path``               a shared passage named by its file in what readers
+                               see: a path such as ``screening/key-points`` that
+                               names an existing file under ``snippets/``, or
+                               "Shows <folder>/<name>" (how "What changed" once
+                               quoted a passage a page shows); readers know a
+                               passage by its title
 ``reference-uncited``          an entry that nothing in the handbook cites (the
                                decks cite subsets, so not in the deck build)
 ``citation-label-clash``       two entries of one reference list that would print
@@ -60,6 +66,12 @@ Locations are the source's own: a BibTeX entry's line in the ``.bib`` file
 (pybtex keeps none, so they are found in the file's text), a snippet's own
 file and line for text shown from a snippet, the key's line in the YAML.
 
+Text quoted from an earlier edition ("What changed", class
+``earlier-edition``) is the record of what readers once read, so the
+internal-term check skips it; the snippet-path check does not, because no
+edition ever printed a snippet's path: one in a quote can only come from the
+comparison itself, which must name the passage by its title.
+
 Text problems are collected as each document is read and kept in the
 environment, so every build reports all of them, not only those of the
 documents it re-read. Everything else is checked at ``env-updated`` in every
@@ -82,6 +94,7 @@ from sphinxcontrib.bibtex.style.referencing import format_references
 from sphinxcontrib.bibtex.style.template import SphinxReferenceInfo
 
 from .citations import is_others
+from .snippets import known_snippets
 
 logger = logging.getLogger(__name__)
 
@@ -149,6 +162,11 @@ EXCEPTION_LINE = re.compile(r"^(?P<key>[^\s:]+)[ \t]+(?P<field>[\w-]+)[ \t]*:[ \
 # An entry's first line in a .bib file: @type{key,
 BIB_ENTRY = re.compile(r"^[ \t]*@(?P<type>\w+)[ \t]*[{(][ \t]*(?P<key>[^,\s]+)[ \t]*,", re.M)
 SKIPPED_NODES = (nodes.comment, nodes.raw, nodes.system_message, nodes.substitution_definition)
+# A path the way snippets are named ("screening/key-points"): lower-case words
+# and hyphens on each side of one slash, not part of a longer path or a URL.
+SNIPPET_NAME = re.compile(r"(?<![\w/.@:~-])([a-z0-9]+(?:-[a-z0-9]+)*/[a-z0-9]+(?:-[a-z0-9]+)*)(?![\w/-])")
+# "Shows screening/key-points": how "What changed" once quoted a passage a page shows.
+SHOWS_PATH = re.compile(r"\bShows\s+[\w-]+/[\w/-]+")
 
 
 def term_pattern(terms) -> re.Pattern:
@@ -479,16 +497,28 @@ def _origin(node: nodes.Node) -> tuple[str | None, int | None]:
     return None, None
 
 
-def _skipped(node: nodes.Node) -> bool:
+def _skipped(node: nodes.Node, history: bool = True) -> bool:
+    """Text no reader sees; with ``history``, also text quoted from an earlier edition."""
     while node is not None:
         if isinstance(node, SKIPPED_NODES):
             return True
         # "What changed" quotes the earlier edition as it was printed, so
         # the words this gate forbids may appear there, as history.
-        if isinstance(node, nodes.Element) and "earlier-edition" in node["classes"]:
+        if history and isinstance(node, nodes.Element) and "earlier-edition" in node["classes"]:
             return True
         node = node.parent
     return False
+
+
+def snippet_paths(text: str, snippets: set[str]) -> list[str]:
+    """The snippet names and "Shows …" placeholders in ``text``, in order."""
+    found = [(match.start(), match.group(0)) for match in SHOWS_PATH.finditer(text)]
+    covered = [range(match.start(), match.end()) for match in SHOWS_PATH.finditer(text)]
+    for match in SNIPPET_NAME.finditer(text):
+        name = match.group(1)
+        if name in snippets and not any(match.start() in span for span in covered):
+            found.append((match.start(), name))
+    return [shown for _, shown in sorted(found)]
 
 
 def scan_doctree(app, doctree: nodes.document) -> None:
@@ -514,7 +544,22 @@ def scan_doctree(app, doctree: nodes.document) -> None:
             message = message.replace("in text readers see", "in text generated here, which readers see")
         hits.append((f"{source}:{exact}", message, subtype))
 
+    snippets = set(known_snippets(app.config.handbook_confdir))
     for text in doctree.findall(nodes.Text):
+        if _skipped(text, history=False):
+            continue
+        for shown in snippet_paths(str(text), snippets):
+            what = (
+                "the comparison's stand-in for a shared passage"
+                if shown.startswith("Shows")
+                else ("the file name of a shared passage")
+            )
+            record(
+                text.parent,
+                " ".join(shown.split()),
+                f"{' '.join(shown.split())!r} is {what}, in text readers see: name the passage by its title",
+                "snippet-path",
+            )
         if _skipped(text):
             continue
         for match in terms.finditer(str(text)):

@@ -6,7 +6,8 @@ another symptom, so they never share an axis: each outcome gets its own panel,
 with its own heading that says which direction is better, its own 0–100 %
 scale, and the trials in the data file's order (never sorted into a league
 table). Inside a panel each trial is a pair of bars, the active arm above
-its comparator, each labelled with its rate (and the comparator's name).
+its comparator, each labelled with its rate (and the comparator's name); the
+row's label names the trial with its drug and route, its size (n) and its outcome.
 
 One drawing, four layouts (``LAYOUTS``), each sized for where it is seen:
 
@@ -83,6 +84,7 @@ class Layout:
     pad: float = 0.0
     row_gap: float = 0.55  # space above and below each trial's row, in text sizes
     key_beside_heading: bool = False  # the key on the first panel's heading line, right-aligned
+    label_n: bool = True  # each row's label gives the trial's size (n); the slide panels leave it to the table
 
     @property
     def smallest_text(self) -> float:
@@ -106,6 +108,7 @@ LAYOUTS = {
         pad=8,
         row_gap=0.3,
         key_beside_heading=True,
+        label_n=False,
     ),
 }
 
@@ -208,10 +211,20 @@ def _unbreakable(words: list[str]) -> list[str]:
     return joined
 
 
-def _label_words(result: Result) -> list[tuple[str, bool]]:
-    return [(word, True) for word in _unbreakable(result.trial.split())] + [
-        (word, False) for word in _unbreakable(result.outcome.split())
-    ]
+def _label_words(result: Result, with_n: bool = True) -> list[tuple[str, bool]]:
+    """A row's label: the trial with its drug and route (bold), its size, then what the rates measure.
+
+    "KADS (subcutaneous ketamine) n = 106; remission (MADRS ≤ 10), week 4". The size is
+    one unbreakable word; without ``with_n``, or for a result without ``n`` (a bare test
+    double), the label goes without it: "KADS (subcutaneous ketamine) Remission (MADRS ≤ 10), week 4".
+    """
+    words = [(word, True) for word in _unbreakable(result.trial.split())]
+    n = getattr(result, "n", None) if with_n else None
+    outcome = result.outcome
+    if n is not None:
+        words.append((f"n\u00a0=\u00a0{n};", False))
+        outcome = lower_first(outcome)
+    return words + [(word, False) for word in _unbreakable(outcome.split())]
 
 
 @dataclass
@@ -261,7 +274,7 @@ def _draw_panel(layout: Layout, panel: _Panel, x0: float, y0: float, width: floa
     for row in panel.rows:
         y += size * layout.row_gap
         label_width = label_left if label_left else width
-        lines = wrap(_label_words(row), label_width, size)
+        lines = wrap(_label_words(row, layout.label_n), label_width, size)
         label_height = len(lines) * line
         bars_height = 2 * layout.bar + layout.bar * 0.25
         if label_left:

@@ -33,12 +33,21 @@ import string
 def chapter_numbers(env) -> dict[str, str]:
     """docname → the chapter's number ("5") or letter ("A"), for every numbered chapter."""
     config = env.config
-    lettered = set(config.handbook_lettered_parts)
-    unnumbered = set(config.handbook_unnumbered_parts)
-    includes = env.toctree_includes
+    return number_chapters(
+        env.toctree_includes, config.root_doc, config.handbook_lettered_parts, config.handbook_unnumbered_parts
+    )
+
+
+def number_chapters(includes: dict[str, list[str]], root_doc: str, lettered, unnumbered) -> dict[str, str]:
+    """The numbering itself, from the toctrees (``includes``: docname → the docnames its toctree lists).
+
+    Also used where there is no Sphinx environment: "What changed" numbers the
+    chapters of an earlier edition from its sources (handbook_sphinx/changes).
+    """
+    lettered, unnumbered = set(lettered), set(unnumbered)
     numbers: dict[str, str] = {}
     number = 0
-    for part in includes.get(config.root_doc, []):
+    for part in includes.get(root_doc, []):
         chapters = includes.get(part)
         if chapters is None:
             # A document in the root toctree without a toctree of its own is a chapter.

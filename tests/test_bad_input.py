@@ -156,6 +156,17 @@ EXPECTED = {
         "docs/index.md:15: WARNING: 'placeholder' is editorial language in an image's alt text: rewrite it for "
         "readers [handbook.internal-term]",
     ],
+    # ... a shared passage named by its file, or by the comparison's old "Shows" stand-in, also where the
+    # text is quoted from an earlier edition (which the internal-term check skips: "snippet" on line 20);
+    # paths that name no snippet, fractions and URLs pass ...
+    "bad-snippet-path": [
+        "docs/index.md:9: WARNING: 'screening/key-points' is the file name of a shared passage, in text readers "
+        "see: name the passage by its title [handbook.snippet-path]",
+        "docs/index.md:10: WARNING: 'Shows screening/key-points' is the comparison's stand-in for a shared passage, "
+        "in text readers see: name the passage by its title [handbook.snippet-path]",
+        "docs/index.md:21: WARNING: 'screening/key-points' is the file name of a shared passage, in text readers "
+        "see: name the passage by its title [handbook.snippet-path]",
+    ],
     # ... and in the evidence data, at its line in the YAML (not where the table shows it) ...
     "bad-evidence-internal-term": [
         "data/trials.yaml:14: WARNING: '◐' is editorial language in the evidence data's 'note', which readers see "

@@ -1,25 +1,32 @@
-"""The printable ward forms (Appendices A and B): every required field is in the built HTML.
+"""The printable ward forms (Appendices A and B): every required field in the built HTML, each on one printed page.
 
 Each appendix holds exactly one ``handbook-form`` container: a heading line with
 the form's version and the notice that local protocols govern, a patient-label
-line, then ``form-grid`` tables. A separate PDF builder prints each container on
-one A4 and one US Letter page, so the tests also hold each form to the content
-budget that makes that possible and to the form contract (no citations inside
-the form, tick columns headed Yes and No, write-in cells left empty).
+line, then ``form-grid`` tables. The tests hold each form to the form contract
+(no citations inside the form, tick columns headed Yes, No and N/A, write-in
+cells left empty, one tick for each decision) and look at the PDF itself: on A4
+and on US Letter each form is one page, inside the paper's printable area, with
+no line printed over another.
 """
 
 from __future__ import annotations
 
+import html
 import itertools
+import os
 import re
+import shutil
+import subprocess
+from pathlib import Path
 
 import pytest
-from handbook_build import normalise
+from handbook_build import PROJECT, normalise, pdf_pages
 
 pytestmark = pytest.mark.handbook
 
-# One A4 or Letter page at about 9 pt holds this many table rows, headers included.
-MAX_ROWS = 40
+# A printed form's page (8-9 pt, rows down to 5 mm) holds about this many table
+# rows, headers included; the PDF tests below are the real measure.
+MAX_ROWS = 48
 
 COMMON_FIELDS = (
     "Version",
@@ -35,39 +42,54 @@ COMMON_FIELDS = (
 )
 
 SCREENING_FIELDS = (
-    "Aneurysmal vascular disease",
-    "Arteriovenous malformation (named in the US label)",
+    # Product and region first: every other row is answered for them.
+    "Tick one of each",
+    "Esketamine",
+    "IV racemic ketamine (off-label)",
+    "N/A",
+    "Indication and current episode",
+    "Antidepressant trials in current episode",
+    # Contraindications of both products, each row naming its product or region.
+    "Both products: hypersensitivity",
+    "Both products: a rise in blood pressure would be a serious hazard",
+    "aneurysmal vascular disease",
+    "arteriovenous malformation (named in the US label)",
     "intracerebral haemorrhage",
-    "myocardial infarction, in the past 6 weeks",
-    "Hypersensitivity",
+    "myocardial infarction, within 6 weeks",
     "intracranial pressure would be a serious risk",
     "hypertensive encephalopathy",
-    "respiratory disease",
+    "Respiratory disease",
     "hyperthyroidism",
     "Psychosis",
     "mania or hypomania",
     "Substance use disorder, including alcohol",
     "Suicidal thoughts",
     "Hepatic impairment",
+    "Child-Pugh C not recommended; B longer monitoring",
     "liver tests",
     "Urinary symptoms",
-    "pregnant",
-    "contraception",
-    "Breastfeeding",
-    "Current medicines that interact",
+    # Pregnancy, contraception and breastfeeding: three rows, each with its action.
+    "Pregnant (record test result): not recommended; if on treatment, stop and counsel",
+    "Could become pregnant, no contraception",
+    "Breastfeeding (US: not recommended; EU, UK: weigh breastfeeding against treatment)",
+    "Current medicines",
     "Benzodiazepine, opioid",
-    "Psychostimulant",
-    "Monoamine oxidase inhibitor",
-    "Theophylline",
-    "Nasal corticosteroid",
+    "psychostimulant",
+    "monoamine oxidase inhibitor",
+    "theophylline",
+    "nasal corticosteroid",
+    "sympathomimetic",
     "Baseline BP",
+    "above the guide, tell the prescriber",
     "SpO₂",
     "Respiratory rate",
     "REMS",
     "enrolled",
     "decision to prescribe taken by a psychiatrist",
+    "off-label status explained",
     "Consent",
     "Escort home arranged",
+    "Decision: tick one",
     "Proceed",
     "Defer",
     "Refer",
@@ -77,41 +99,51 @@ SCREENING_FIELDS = (
 )
 
 SESSION_FIELDS = (
+    "Tick one of each",
     "Session no.",
     "Dose",
     "Escalation contact",
-    "every Yes is safe",
-    "140/90 mmHg (EU, UK from age 65: 150/90)",
-    "no food for 2 h",
+    "Yes is safe",
+    "N/A",
+    "BP not above 140/90 (EU, UK from 65: 150/90)",
+    "no food 2 h",
     "nasal steroid or decongestant",
-    "No new or changed medicines",
-    "opioids",
-    "alcohol or drugs",
+    "No new opioids, sedatives, stimulants, MAOIs",
+    "No other new medicines, alcohol or drugs",
     "Not pregnant",
     "Pregnant: do not dose; stop treatment and counsel",
     "No new urinary symptoms",
     "suicide risk",
     "Escort home confirmed",
-    "Dose decision",
+    # Readiness for the airway and for resuscitation.
+    "Pulse oximeter on and working",
+    "IV: airway-skilled clinician present",
+    "IV: oxygen, suction, airway equipment ready",
+    "resuscitation kit and CPR-trained staff present",
+    "Dose decision: tick one",
     "Give",
     "Withhold",
     "Reason",
-    "Prescriber name and signature",
+    "Prescriber on site: name and signature",
     "1st device or infusion",
     "Lot or batch number",
-    "CD register entry and witness",
+    "CD register: entry, witness",
     "Wastage and witness",
-    # The label's qualitative triggers, printed on the form itself.
+    # The label's qualitative triggers and the sedation scale, printed on the form itself.
     "Emergency care now",
     "chest pain, shortness of breath, sudden severe headache, visual disturbance, seizure",
     "focal neurological deficit",
+    "loss of consciousness (MOAA/s 0)",
     "experienced in managing blood pressure",
     "slow or shallow breathing",
-    "MOAA/s 0",
-    # Numerical limits are the service's own: printed as blanks, never as numbers.
-    "Service limit: BP above",
-    "Service limit: SpO₂ below",
-    "Service limit: RR outside",
+    "responds only to shaking or pain, or not at all (MOAA/s 2 or less)",
+    "IV: stop or slow the infusion, then call",
+    "5 responds readily to name spoken in normal tone",
+    "2 only after mild prodding or shaking",
+    "1 only after painful trapezius squeeze",
+    "0 no response after painful trapezius squeeze",
+    # Numerical limits are the service's own: a row of blanks, never numbers.
+    "Service limit",
     "From start",
     "Before dose",
     "+40 min",
@@ -129,19 +161,21 @@ SESSION_FIELDS = (
     "Initials",
     "Discharge",
     "at least 2 h since the first device",
-    "BP falling and patient clinically stable for at least 2 h",
-    "EU, UK: clinically stable",
+    "US: BP falling; clinically stable for at least 2 h",
+    "EU, UK, IV: clinically stable",
     "Breathing normal",
-    "sedation, dissociation and any breathing change resolved",
+    "Sedation and dissociation resolved (MOAA/s 5)",
     "Escort present",
     "no driving until the next day",
     "REMS Patient Monitoring Form",
+    "UK: Readiness to Leave checklist completed",
     "Observer",
     "Discharging clinician",
+    "Escort",
 )
 
 # Columns that take a tick, so their body cells must stay empty.
-TICK_HEADERS = ("Yes", "No", "Give", "Withhold")
+TICK_HEADERS = ("Yes", "No", "N/A", "Give", "Withhold", "Proceed", "Defer", "Refer", "US", "EU", "UK")
 
 
 def the_form(handbook, page: str):
@@ -197,19 +231,78 @@ def test_time_grid_is_anchored_to_the_first_dose(handbook):
         if "From start" in table.select_one("thead").get_text()
     )
     points = [normalise(row.find(["td", "th"]).get_text()) for row in grid.select("tbody tr")]
+    # The service writes its limits in the first row, above the readings.
+    assert points[0] == "Service limit", points
+    points = points[1:]
     assert points[0] == "Before dose" and points[-1] == "Before discharge"
     minutes = [int(m.group(1)) for p in points if (m := re.fullmatch(r"\+(\d+) min", p))]
     assert minutes == sorted(minutes) and 40 in minutes, points
 
 
+def question_columns(table) -> list[int]:
+    """The columns that print a question: the first, and any headed like it (a checklist set two across)."""
+    headers = [normalise(th.get_text()) for th in table.select("thead th")]
+    return [i for i, header in enumerate(headers) if i == 0 or header == headers[0]]
+
+
 @pytest.mark.parametrize("page", ["screening-checklist", "monitoring-record"])
 def test_write_in_cells_are_empty(handbook, page):
-    """Only the first column of a form row may carry printed text; every other body cell is for writing."""
+    """Only a question column may carry printed text; every other body cell is for writing or ticking."""
     for table in the_form(handbook, page).select("table"):
+        questions = question_columns(table)
         for row in table.select("tbody tr"):
             cells = row.find_all(["td", "th"])
-            filled = [cell.get_text(strip=True) for cell in cells[1:] if cell.get_text(strip=True)]
-            assert not filled, f"{page}: printed text in a write-in cell: {filled}"
+            filled = [cell.get_text(strip=True) for i, cell in enumerate(cells) if i not in questions]
+            assert not any(filled), f"{page}: printed text in a write-in cell: {filled}"
+
+
+@pytest.mark.parametrize("page", ["screening-checklist", "monitoring-record"])
+def test_every_answer_has_a_not_applicable_column(handbook, page):
+    """A row that names another product or region is answered N/A, never forced into Yes or No."""
+    for table in the_form(handbook, page).select("table"):
+        headers = [normalise(th.get_text()) for th in table.select("thead th")]
+        if "Yes" in headers:
+            assert headers.count("Yes") == headers.count("No") == headers.count("N/A"), (page, headers)
+
+
+@pytest.mark.parametrize("page", ["screening-checklist", "monitoring-record"])
+def test_product_and_region_are_ticked_first(handbook, page):
+    first = the_form(handbook, page).select("table")[0]
+    headers = [normalise(th.get_text()) for th in first.select("thead th")]
+    assert headers[0] == "Tick one of each", headers
+    assert {"Esketamine", "US", "EU", "UK"} <= set(headers) and any(h.startswith("IV racemic") for h in headers)
+
+
+@pytest.mark.parametrize(
+    ("page", "decision", "options"),
+    [
+        ("screening-checklist", "Decision: tick one", ["Proceed", "Defer", "Refer"]),
+        ("monitoring-record", "Dose decision: tick one", ["Give", "Withhold"]),
+    ],
+)
+def test_decisions_take_one_tick_in_one_row(handbook, page, decision, options):
+    """One row, one column per option: two ticks cannot both stand unnoticed in separate rows."""
+    table = next(t for t in the_form(handbook, page).select("table") if decision in t.select_one("thead").get_text())
+    headers = [normalise(th.get_text()) for th in table.select("thead th")]
+    assert headers[0] == decision and headers[1 : 1 + len(options)] == options, headers
+    assert len(table.select("tbody tr")) == 1
+
+
+@pytest.mark.parametrize(
+    "row",
+    [
+        "US esketamine: setting REMS-certified",
+        "EU, UK esketamine: decision to prescribe taken by a psychiatrist",
+    ],
+)
+def test_regional_requirements_have_rows_of_their_own(handbook, row):
+    """The REMS (US) and the psychiatrist's decision (EU, UK) are separate rows, each answerable alone."""
+    rows = [
+        normalise(tr.find(["td", "th"]).get_text())
+        for tr in the_form(handbook, "screening-checklist").select("tbody tr")
+    ]
+    holding = [r for r in rows if r.startswith(row)]
+    assert len(holding) == 1 and not any(("REMS" in r and "psychiatrist" in r) for r in rows), holding
 
 
 def test_time_grid_covers_the_blood_pressure_rise(handbook):
@@ -233,8 +326,109 @@ def test_pre_dose_checks_make_yes_the_safe_answer(handbook):
     """The pre-dose table says which answer is safe, and no row asks about a problem with Yes."""
     form = the_form(handbook, "monitoring-record")
     table = next(t for t in form.select("table") if "Before the dose" in t.select_one("thead").get_text())
-    assert "every Yes is safe" in normalise(table.select_one("thead").get_text())
+    assert "Yes is safe" in normalise(table.select_one("thead").get_text())
+    questions = question_columns(table)
+    assert len(questions) == 2, "the pre-dose checks are set two across"
     for row in table.select("tbody tr"):
-        question = normalise(row.find(["td", "th"]).get_text())
-        # Each check is phrased as the safe state: "No new ...", "Not ...", "... confirmed" and so on.
-        assert not re.match(r"(Could be|Any |New |Medicines changed|Alcohol or drug use)", question), question
+        cells = row.find_all(["td", "th"])
+        for i in questions:
+            question = normalise(cells[i].get_text())
+            # Each check is phrased as the safe state: "No new ...", "Not ...", "... confirmed" and so on.
+            assert not re.match(r"(Could be|Any |New |Medicines changed|Alcohol or drug use|Pregnant)", question), (
+                question
+            )
+
+
+# -- The printed forms -------------------------------------------------------------------
+
+PRINTER_MARGIN_PT = 14  # about 5 mm: no printer prints to the edge of the sheet
+
+
+def page_words(pdf: Path, page: int) -> tuple[float, float, list[tuple[float, float, float, float, str]]]:
+    """One page's size and words with their boxes (pdftotext -bbox), page numbered from 1."""
+    out = subprocess.run(
+        ["pdftotext", "-bbox", "-f", str(page), "-l", str(page), str(pdf), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    size = re.search(r'<page width="([\d.]+)" height="([\d.]+)"', out)
+    words = [
+        (float(x0), float(y0), float(x1), float(y1), html.unescape(text))
+        for x0, y0, x1, y1, text in re.findall(
+            r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>', out
+        )
+    ]
+    return float(size.group(1)), float(size.group(2)), words
+
+
+def assert_form_is_printed_whole(pdf: Path) -> None:
+    pages = pdf_pages(pdf)
+    for title, last in (
+        ("Form A: Pre-treatment screening", "Prescriber"),
+        ("Form B: Session monitoring record", "Escort"),
+    ):
+        holding = [i for i, text in enumerate(pages) if title in text]
+        assert len(holding) == 1, (pdf.name, title, holding)
+        width, height, words = page_words(pdf, holding[0] + 1)
+        assert words, title
+        # Inside the paper's printable area: nothing ran off the foot or the sides.
+        outside = [
+            w[4]
+            for w in words
+            if w[3] > height - PRINTER_MARGIN_PT or w[2] > width - PRINTER_MARGIN_PT or w[0] < PRINTER_MARGIN_PT
+        ]
+        assert not outside, (pdf.name, title, outside[:10])
+        # No line printed over another, as a form too long for its page would be.
+        overlapping = []
+        for a, b in itertools.combinations(words, 2):
+            dx = min(a[2], b[2]) - max(a[0], b[0])
+            dy = min(a[3], b[3]) - max(a[1], b[1])
+            if dx > 1 and dy > 0.4 * min(a[3] - a[1], b[3] - b[1]):
+                overlapping.append((a[4], b[4]))
+        assert not overlapping, (pdf.name, title, overlapping[:10])
+        # The form's last row is on the page too.
+        assert last in [w[4] for w in words], (pdf.name, title, last)
+
+
+def test_forms_print_whole_on_one_a4_page(handbook):
+    assert_form_is_printed_whole(handbook.pdf)
+
+
+@pytest.fixture(scope="module")
+def letter_pdf(handbook, tmp_path_factory) -> Path:
+    builddir = tmp_path_factory.mktemp("letter") / "_build"
+    result = subprocess.run(
+        ["make", "--no-print-directory", "pdf", f"BUILDDIR={builddir}", "PAPER=letter"],
+        cwd=PROJECT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    return builddir / "pdf" / "ketamine-therapy-handbook.pdf"
+
+
+def test_forms_print_whole_on_one_letter_page(letter_pdf):
+    assert_form_is_printed_whole(letter_pdf)
+
+
+def test_a_form_too_long_for_any_page_stops_the_build(tmp_path):
+    """A form that fits no page, even as a printed form, fails the PDF build with its name; it never overflows."""
+    root = tmp_path / "roots" / "test-pdf"
+    shutil.copytree(PROJECT / "tests" / "roots" / "test-pdf", root)
+    shutil.copy(PROJECT / "tests" / "roots" / "project_conf.py", root.parent)
+    form = root / "docs" / "appendices" / "long-form.md"
+    text = form.read_text(encoding="utf-8")
+    rows = "".join(f"* - Extra field {n:03d}\n  -\n  -\n  -\n" for n in range(80))
+    form.write_text(text.replace("* - Long field 01\n", rows + "* - Long field 01\n", 1), encoding="utf-8")
+    result = subprocess.run(
+        [str(PROJECT / ".venv" / "bin" / "sphinx-build"), "-b", "typst", "-q", str(root), str(tmp_path / "out")],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "HANDBOOK_PROJECT": str(PROJECT)},
+    )
+    output = result.stdout + result.stderr
+    assert "Long form' does not fit on one page" in output, output[-2000:]
+    assert not (tmp_path / "out" / "ketamine-therapy-handbook.pdf").exists()

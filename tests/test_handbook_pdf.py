@@ -34,12 +34,18 @@ def form_labels() -> dict[str, list[str]]:
     return forms
 
 
+def words_of(text: str) -> set[str]:
+    """A text's words, whatever order pdftotext reads a table's wrapped cells in."""
+    return set(re.findall(r"\w+", normalise(text).replace("_", " ")))
+
+
 def assert_forms_one_page_each(pages: list[str]) -> None:
     forms = form_labels()
     assert forms, "no handbook-form container in docs/"
+    page_words = [words_of(page) for page in pages]
     for name, labels in forms.items():
         # The labels run from the grid's first row to the form's last line: one page holds them all.
-        holding = [i for i, page in enumerate(pages) if all(normalise(label) in page for label in labels)]
+        holding = [i for i, words in enumerate(page_words) if all(words_of(label) <= words for label in labels)]
         assert len(holding) == 1, (name, holding, labels)
 
 

@@ -3,15 +3,35 @@
 from __future__ import annotations
 
 import re
+import subprocess
 import zipfile
 
 import pytest
 from bs4 import BeautifulSoup
-from handbook_build import normalise
+from handbook_build import PROJECT, normalise
 
 pytestmark = pytest.mark.handbook
 
 PAGE = "back-matter/what-changed.html"
+# Editorial machinery a reader must never see: a shared passage named by its file, or the
+# comparison's old stand-in for one ("Shows screening/key-points").
+SNIPPETS = sorted(
+    path.relative_to(PROJECT / "snippets").with_suffix("").as_posix() for path in (PROJECT / "snippets").rglob("*.md")
+)
+MACHINERY = re.compile(r"\bShows |snippets/|(?<![\w/.-])(?:" + "|".join(map(re.escape, SNIPPETS)) + r")(?![\w/-])")
+
+
+def assert_no_machinery(text: str, where: str) -> None:
+    found = MACHINERY.search(text)
+    assert found is None, f"{where}: {text[max(0, found.start() - 150) : found.end() + 150]!r}"
+
+
+def appendix_text(handbook) -> str:
+    """The PDF's "What changed" appendix, from its first page to the index, as pdftotext reads it."""
+    pages = handbook.pdf_pages
+    start = next(i for i, page in enumerate(pages) if "compared with edition 1.0.0" in page)
+    end = next(i for i, page in enumerate(pages) if i > start and re.match(r"\s*Index\b", page))
+    return "\n".join(pages[start:end])
 
 
 def page_text(handbook) -> str:
@@ -28,13 +48,15 @@ def test_the_page_compares_this_edition_with_1_0_0(handbook):
     assert counts and int(counts.group(1)) > 0, text[:600]
     # Changes that are on main since 1.0.0: Part I's corrections, the evidence
     # data's measure field, new references.
-    assert "About this handbook:" in text
-    assert "Field measure added to every row" in text
+    assert "Chapter 1: About this handbook" in text and "Main text: " in text
+    assert "New in every evidence row: Measure" in text
     soup = handbook.soup(handbook.html / PAGE)
     headings = [h.get_text(" ", strip=True).rstrip("#¶ ") for h in soup.select("article section section > h2")]
-    assert {"Chapters", "References", "Training decks"} <= set(headings)
-    if "Safety-relevant changes" in headings:
-        assert headings[0] == "Safety-relevant changes"
+    assert headings == ["Safety-relevant changes", "Other changes"]
+    # One section per chapter or deck (the site's right-hand contents lists them), each a fold.
+    other = [h.get_text(" ", strip=True).rstrip("#¶ ") for h in soup.select("section#what-changed-other h3")]
+    assert {"Chapter 1: About this handbook", "References", "Part III: Safe practice (training deck)"} <= set(other)
+    assert len(soup.select("details.changes-fold")) == len(soup.select("article section section section"))
     # The marks survive in the HTML: words taken out, words put in.
     assert soup.select("p.changes-before span.earlier-edition strong")
     assert soup.select("p.changes-after span.this-edition strong")
@@ -83,14 +105,17 @@ def test_the_committee_pdf_is_published_and_linked(handbook):
     assert counts in text
     assert "Sign-off" in text
     assert reader.metadata.title.startswith("What changed in this edition")
+    # The committee reads the safety-relevant changes in full and the rest in a few pages.
+    assert "Safety-relevant changes" in text and "Other changes" in text
+    assert len(reader.pages) < 60
 
 
 def test_the_print_and_epub_editions_carry_the_page(handbook):
     assert "What changed in this edition" in handbook.pdf_text
-    assert "in full on the handbook's website and in the committee's copy" in normalise(handbook.pdf_text).replace(
-        "’", "'"
-    )
-    site_items = handbook.soup(handbook.html / PAGE).select("div.changes-item")
+    assert "Every change is shown in full on the handbook's website" in normalise(handbook.pdf_text).replace("’", "'")
+    site = handbook.soup(handbook.html / PAGE)
+    site_items = site.select("div.changes-item")
+    safety_items = site.select("div.changes-item.changes-safety")
     epub = next((handbook.builddir / "epub").glob("*.epub"))
     with zipfile.ZipFile(epub) as archive:
         names = [name for name in archive.namelist() if name.endswith("what-changed.xhtml")]
@@ -98,9 +123,36 @@ def test_the_print_and_epub_editions_carry_the_page(handbook):
         xhtml = BeautifulSoup(archive.read(names[0]).decode("utf-8"), "html.parser")
     # No link out to the download: the reader holds the comparison already.
     assert not xhtml.select("p.changes-download")
+    # Every change listed: the safety-relevant ones in full, the others one to a line.
     items = xhtml.select("div.changes-item")
-    assert len(items) == len(site_items) > 0
-    # Every change listed; only the safety-relevant ones in full.
-    for item in items:
-        if "changes-safety" not in item["class"]:
-            assert not item.select("div.changes-detail")
+    assert len(items) == len(safety_items) > 0
+    assert all("changes-safety" in item["class"] for item in items)
+    assert len(xhtml.select("ul.changes-lines > li")) == len(site_items) - len(safety_items)
+    assert not xhtml.select("details")
+
+
+def test_no_output_names_a_passage_by_its_file(handbook):
+    """The page, the PDF appendix and the committee PDF name passages as a reader sees them."""
+    assert_no_machinery(handbook.soup(handbook.html / PAGE).select_one("article").get_text(" "), "site page")
+    assert_no_machinery(normalise(appendix_text(handbook)), "PDF appendix")
+    epub = next((handbook.builddir / "epub").glob("*.epub"))
+    with zipfile.ZipFile(epub) as archive:
+        name = next(name for name in archive.namelist() if name.endswith("what-changed.xhtml"))
+        assert_no_machinery(BeautifulSoup(archive.read(name), "html.parser").get_text(" "), "EPUB")
+    pdf = next((handbook.site / "downloads").glob("changes-*.pdf"))
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert_no_machinery(normalise(text), "committee PDF")
+    # A passage shown inside changed text is its title in brackets.
+    assert re.search(r"\[(?:Table|Box|Figure|Quiz): [^\]]+\]", page_text(handbook))
+
+
+def test_speaker_notes_are_not_quoted_in_the_handbook(handbook):
+    """Speaker notes never leak into the handbook: the page says a deck's notes changed, never what they say."""
+    notes = re.findall(
+        r"```\{revealjs-notes\}\n(.*?)\n```", "".join(p.read_text() for p in (PROJECT / "slides").glob("*.md")), re.S
+    )
+    sentences = [s for note in notes for s in re.split(r"(?<=[.?!])\s+", note) if len(s.split()) >= 12]
+    assert len(sentences) > 50  # the decks' notes were read
+    text = page_text(handbook)
+    leaked = [s for s in sentences if normalise(s).replace("’", "'") in text]
+    assert leaked == []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -97,9 +98,18 @@ def items(stdout: str) -> list[str]:
 
 
 def pdf_text(path: Path) -> str:
-    from pypdf import PdfReader
+    """The PDF's text as a reader's copy and paste gives it (pdftotext), whitespace collapsed."""
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    return " ".join(text.split())
 
-    return " ".join(" ".join((page.extract_text() or "").split()) for page in PdfReader(str(path)).pages)
+
+# What readers must never see: a snippet's path, or the comparison's old stand-in for a shared passage.
+MACHINERY = re.compile(r"snippets/|Shows |\b(?:screening/cautions|screening/interactions|history/points)\b")
+
+
+def assert_no_machinery(text: str) -> None:
+    found = MACHINERY.search(text)
+    assert found is None, text[max(0, found.start() - 200) : found.end() + 200]
 
 
 # -- The four changes ----------------------------------------------------------------------------
@@ -117,28 +127,48 @@ def test_exactly_the_four_changes_are_listed(repo, passage, safety):
         "reference changed: beta2023: 1 field changed",
         "slide changed: slides/part-1.md#1: 1 sentence changed",
     ]
-    assert "    Beta 2023 · ketamine_rate: 55.4 → 55.6" in result.stdout.splitlines()
-    assert "    Beta and Delta 2023 (beta2023) · pages: 2315–2325 → 2315–2326" in result.stdout.splitlines()
+    assert "    Beta 2023: Remission at week 3 · ketamine_rate: 55.4 → 55.6" in result.stdout.splitlines()
+    assert "    Beta and Delta 2023 · pages: 2315–2325 → 2315–2326" in result.stdout.splitlines()
     assert result.stdout.splitlines()[0].startswith("Edition 1.1.0 (draft) compared with edition 1.0.0 of 1 May 2026.")
 
     pdf = repo / "_build" / "changes" / "changes-1.0.0-1.1.0.pdf"
     text = pdf_text(pdf)
     assert ("Safety-relevant (contraindications and cautions)" in text) is safety
     assert ("Safety-relevant changes" in text) is safety
-    for shown in ("ketamine_rate", "55.4", "55.6", "2315–2326", "Keep the list for the summary.", "Sign-off"):
-        assert shown in text
+    # The passage by what a reader sees, never by its file; the others one line each, named the same way.
+    box = "Box: Cautions" if safety else "Box: Key points"
+    lines = [
+        "Beta 2023: Remission at week 3 (in The evidence): changed: Active arm (%)",
+        "Beta and Delta 2023: changed: Pages",
+        "Slide 2: Cautions: 1 sentence changed",
+    ]
+    if not safety:
+        lines.append(f"{box} (in History): 1 sentence changed")
+    for shown in (box, *lines, "Sign-off"):
+        assert shown in text, shown
+    assert_no_machinery(text)
     source = pdf.with_suffix(".typ").read_text(encoding="utf-8")
     # Every item links to its place in this edition: the section, the slide.
     assert 'link("http://localhost:8000/chapter.html#chapter-' in source
     assert 'link("http://localhost:8000/slides/part-1.html#/1")' in source
-    # The changed words are marked on both sides.
-    assert '#was("55.4")' in source and '#now("55.6")' in source
+    # The safety-relevant change in full, the changed words marked on both sides; the others not in full.
+    assert ('#was("the first")' in source and '#now("every")' in source) is safety
+    assert "55.6" not in text and "Keep the list for the summary." not in text
 
 
-def test_a_new_passage_in_a_safety_folder_is_flagged_and_a_review_date_listed(repo):
-    (repo / "snippets" / "screening" / "interactions.md").write_text(
-        "Check for other sedating drugs before each dose.\n", encoding="utf-8"
-    )
+NEW_TABLE = """```{list-table} Medicines that interact with ketamine
+:header-rows: 1
+
+* - Medicine
+  - Action
+* - Benzodiazepines
+  - Check for other sedating drugs before each dose.
+```
+"""
+
+
+def test_a_new_passage_in_a_safety_folder_is_flagged_and_a_review_date_listed(repo, tmp_path, soup):
+    (repo / "snippets" / "screening" / "interactions.md").write_text(NEW_TABLE, encoding="utf-8")
     chapter = repo / "docs" / "chapter.md"
     edit(
         chapter,
@@ -153,10 +183,21 @@ def test_a_new_passage_in_a_safety_folder_is_flagged_and_a_review_date_listed(re
         "chapter changed: docs/chapter.md: 1 sentence added",
         "review changed: docs/chapter.md: 1 field changed",
     ]
-    assert "    Screening · reviewed: 2026-05-01 → 2026-06-01" in result.stdout.splitlines()
+    assert "    Review dates · reviewed: 1 May 2026 → 1 June 2026" in result.stdout.splitlines()
     text = pdf_text(repo / "_build" / "changes" / "changes-1.0.0-1.1.0.pdf")
-    assert "Check for other sedating drugs before each dose." in text
-    assert "Shows screening/interactions" in text
+    assert "Table: Medicines that interact with ketamine: new" in text
+    assert "Benzodiazepines | Check for other sedating drugs before each dose." in text
+    assert "Review dates: Last reviewed 1 May 2026 → 1 June 2026" in text
+    assert_no_machinery(text)
+    # On the site, the chapter's new sentence is the table, named by its title, in brackets.
+    built = sphinx(repo, tmp_path / "html")
+    assert built.returncode == 0 and "WARNING" not in built.stderr, built.stderr
+    page = soup(tmp_path / "html" / "docs" / "what-changed.html")
+    chapter = page.select_one("div.changes-chapter")
+    assert [p.get_text(" ", strip=True) for p in chapter.select("p.changes-after")] == [
+        "Added : [Table: Medicines that interact with ketamine]"
+    ]
+    assert_no_machinery(page.get_text(" "))
 
 
 def test_the_words_that_differ_are_marked_and_the_earlier_text_shortened():
@@ -273,9 +314,30 @@ def test_the_page_lists_the_changes_safety_first_with_links(repo, tmp_path, soup
     assert result.returncode == 0 and "WARNING" not in result.stderr, result.stderr
     page = soup(tmp_path / "html" / "docs" / "what-changed.html")
     sections = [h.get_text(strip=True).rstrip("¶#") for h in page.select("section section > h2")]
-    assert sections == ["Safety-relevant changes", "Evidence data", "References", "Training decks"]
+    assert sections == ["Safety-relevant changes", "Other changes"]
+    # One section per chapter or deck, each chapter's changes in a fold: open if safety-relevant.
+    chapters = [h.get_text(strip=True).rstrip("¶#") for h in page.select("section section section > h3")]
+    assert chapters == [
+        "Chapter 1: Screening",
+        "Chapter 1: Screening",
+        "Chapter 2: References",
+        "Part I: Screening (training deck)",
+    ]
+    folds = page.select("section section section > details.changes-fold")
+    assert [fold.has_attr("open") for fold in folds] == [True, False, False, False]
+    assert folds[1].select_one("summary").get_text() == "1 change: about 1 minute to read"
+    # The counts come first, per chapter, the chapter with safety-relevant changes at the top.
+    rows = [
+        [cell.get_text(strip=True) for cell in tr.select("td")] for tr in page.select("table.changes-overview tbody tr")
+    ]
+    assert rows == [
+        ["Chapter 1: Screening", "1", "1", "1"],
+        ["Chapter 2: References", "0", "1", "0"],
+        ["Part I: Screening (training deck)", "0", "1", "1"],
+        ["Total", "1", "3", "2"],
+    ]
     safety = page.select_one("section#what-changed-safety")
-    assert "screening/cautions: 1 sentence changed" in safety.get_text(" ", strip=True)
+    assert "Box: Cautions: 1 sentence changed" in safety.get_text(" ", strip=True)
     assert [s.get_text() for s in safety.select("p.changes-before strong")] == ["the first"]
     assert [s.get_text() for s in safety.select("p.changes-after strong")] == ["every"]
     # The earlier edition's words are marked as such (checks of current text skip them).
@@ -284,8 +346,9 @@ def test_the_page_lists_the_changes_safety_first_with_links(repo, tmp_path, soup
     assert "chapter.html#chapter-cautions" in hrefs
     assert "../slides/part-1.html#/1" in hrefs
     assert "../downloads/changes-1.0.0-1.1.0.pdf" in hrefs
-    assert not page.select("p.only-print")
-    assert "Beta 2023: 1 field changed" in page.get_text(" ", strip=True)
+    assert not page.select(".only-print")
+    assert "Beta 2023: Remission at week 3: changed: Active arm (%)" in page.get_text(" ", strip=True)
+    assert_no_machinery(page.get_text(" "))
 
 
 def test_the_epub_gives_safety_changes_in_full_and_lists_the_rest(repo, tmp_path, soup):
@@ -293,15 +356,23 @@ def test_the_epub_gives_safety_changes_in_full_and_lists_the_rest(repo, tmp_path
     result = sphinx(repo, tmp_path / "epub", builder="epub")
     assert result.returncode == 0 and "WARNING" not in result.stderr, result.stderr
     page = soup(tmp_path / "epub" / "docs" / "what-changed.xhtml")
+    # The safety-relevant change in full; the other three one line each; nothing folded.
     items = page.select("div.changes-item")
-    assert len(items) == 4
-    assert [bool(item.select("div.changes-detail")) for item in items] == [True, False, False, False]
+    assert len(items) == 1 and items[0].select("div.changes-detail")
+    lines = [li.get_text(" ", strip=True) for li in page.select("ul.changes-lines > li")]
+    assert lines == [
+        "Beta 2023: Remission at week 3 (in The evidence): changed: Active arm (%)",
+        "Beta and Delta 2023 : changed: Pages",
+        "Slide 2: Cautions : 1 sentence changed",
+    ]
+    assert not page.select("details")
     assert not page.select("p.changes-download")
-    note = page.select_one("p.only-print")
-    assert note is not None and "every change is shown in full" in note.get_text()
-    assert note.select_one("a")["href"] == "http://localhost:8000/downloads/changes-1.0.0-1.1.0.pdf"
+    note = page.select_one("p.changes-print-note.only-print")
+    assert note is not None and "Every change is shown in full on the handbook’s website" in note.get_text()
+    assert note.select_one("a")["href"] == "http://localhost:8000/docs/what-changed.html"
     # Deck links leave the book for the published site.
     assert "http://localhost:8000/slides/part-1.html#/1" in [a["href"] for a in page.select("a[href]")]
+    assert_no_machinery(page.get_text(" "))
 
 
 def test_an_edit_after_a_build_updates_the_page(repo, tmp_path, soup):
@@ -311,11 +382,11 @@ def test_an_edit_after_a_build_updates_the_page(repo, tmp_path, soup):
     assert "Nothing a reader sees has changed." in soup(page).get_text(" ", strip=True)
     edit(repo / "data" / "trials.yaml", *EVIDENCE_EDIT)
     assert sphinx(repo, out).returncode == 0
-    assert "Beta 2023: 1 field changed" in soup(page).get_text(" ", strip=True)
+    assert "Beta 2023: Remission at week 3: changed: Active arm (%)" in soup(page).get_text(" ", strip=True)
     # A new file the page compares (a figure nothing shows yet) re-reads it too.
     shutil.copy2(ROOTS / "test-snippets" / "snippets" / "figures" / "diagram.svg", repo / "snippets" / "history")
     assert sphinx(repo, out).returncode == 0
-    assert "history/diagram.svg: new" in soup(page).get_text(" ", strip=True)
+    assert "Figure: a drawing without a title (the words in the drawing): new" in soup(page).get_text(" ", strip=True)
 
 
 def test_a_copy_without_history_says_so_on_the_page_until_it_has_one(repo, tmp_path, soup):
@@ -331,7 +402,7 @@ def test_a_copy_without_history_says_so_on_the_page_until_it_has_one(repo, tmp_p
     # The history back, nothing else touched: the next build shows the comparison.
     shutil.move(aside, repo / ".git")
     assert sphinx(repo, out).returncode == 0
-    assert "Beta 2023: 1 field changed" in soup(page).get_text(" ", strip=True)
+    assert "Beta 2023: Remission at week 3: changed: Active arm (%)" in soup(page).get_text(" ", strip=True)
 
 
 # -- editions.yaml ----------------------------------------------------------------------------------

@@ -10,13 +10,16 @@ standalone PDF for the governance committee (``typst_pdf``).
 
 What each builder renders:
 
-- html: the page, with links to each changed place, to deck slides (relative
-  to the page, for the published site's ``/slides/``) and to the standalone
-  PDF in ``/downloads/``;
+- html: the page, every change in full, each chapter's changes in a fold
+  (``<details>``: open for the safety-relevant ones, closed for the others),
+  with links to each changed place, to deck slides (relative to the page, for
+  the published site's ``/slides/``) and to the standalone PDF in
+  ``/downloads/``;
 - epub and the PDF (typst): the page as an appendix, with the
-  safety-relevant changes in full and the others listed with their counts
-  and links (the full text is on the site and in the committee PDF, linked
-  absolutely through ``html_baseurl``); links to deck slides are absolute;
+  safety-relevant changes in full and every other change in one line (what,
+  where, how many sentences), pointing to the site's page for the full text
+  (linked absolutely through ``html_baseurl``); links to deck slides are
+  absolute; no folds;
 - revealjs: the directive is not used in the decks.
 
 Freshness: the page depends on every source file it compares and on
@@ -71,7 +74,13 @@ class WhatChangedDirective(SphinxDirective):
         if editions.previous is None:
             return [nodes.paragraph(wording.FIRST_EDITION, wording.FIRST_EDITION)]
         try:
-            report = compare_edition(root, None, editions)
+            report = compare_edition(
+                root,
+                None,
+                editions,
+                lettered_parts=self.config.handbook_lettered_parts,
+                unnumbered_parts=self.config.handbook_unnumbered_parts,
+            )
         except MissingHistory as error:
             logger.info("what changed: %s; the page says the comparison needs the full history", error)
             text = wording.NO_HISTORY.format(name=editions.previous.version)
@@ -80,7 +89,7 @@ class WhatChangedDirective(SphinxDirective):
             logger.warning("%s", error, location=self.get_location(), type="handbook", subtype="editions")
             return []
         pdf = "downloads/" + wording.pdf_name(report, editions.current.version)
-        return page.render(report, pdf, self.env.docname)
+        return page.render(report, self.env.docname, pdf)
 
 
 def _store(env) -> dict:
@@ -108,26 +117,27 @@ def _outdated(app, env, added, changed, removed) -> list[str]:
 
 
 def resolve_site_links(app, doctree: nodes.document, docname: str) -> None:
-    """Links to files of the published site (relative on the site, absolute in print); the print appendix's detail.
+    """Links to files of the published site (relative on the site, absolute in print); the site's or the print form.
 
     At ``doctree-resolved``, when the builder (and so each page's address) is known.
     """
     references = [node for node in doctree.findall(nodes.reference) if page.SITE_PATH in node]
-    items = [node for node in doctree.findall(nodes.container) if "changes-item" in node["classes"]]
-    if not references and not items:
+    folds = list(doctree.findall(page.fold))
+    if not references and not folds:
         return
     builder = app.builder
     site = builder.format == "html" and not builder.name.startswith("epub") and builder.name != "singlehtml"
     leave_out = page.PRINT_ONLY if site else page.SITE_ONLY
-    for node in list(doctree.findall(nodes.paragraph)):
-        if leave_out in node["classes"]:
+    for node in list(doctree.findall(nodes.Element)):
+        if leave_out in node["classes"] and node.parent is not None:
             node.parent.remove(node)
     if not site:
-        # Print: every change listed, the safety-relevant ones in full.
-        for item in items:
-            if "changes-safety" not in item["classes"]:
-                for detail in [child for child in item.children if page.DETAIL_CLASS in child.get("classes", [])]:
-                    item.remove(detail)
+        # Print: the safety-relevant changes in full, every other change in its one line.
+        for node in folds:
+            if node.get("in_print") == "unwrap":
+                node.replace_self(node.children)
+            else:
+                node.parent.remove(node)
     for node in references:
         if node.parent is None:
             continue
@@ -143,6 +153,15 @@ def resolve_site_links(app, doctree: nodes.document, docname: str) -> None:
 
 
 def setup(app) -> dict:
+    plain = (page.visit_fold_plain, page.depart_fold_plain)
+    app.add_node(
+        page.fold,
+        html=(page.visit_fold_html, page.depart_fold_html),
+        typst=plain,
+        text=plain,
+        man=plain,
+        texinfo=plain,
+    )
     app.add_directive("what-changed", WhatChangedDirective)
     app.connect("doctree-resolved", resolve_site_links)
     app.connect("env-purge-doc", _purge)

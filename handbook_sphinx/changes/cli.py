@@ -3,8 +3,9 @@
 usage: python -m handbook_sphinx.changes [--from EDITION-OR-COMMIT] [--out DIR] [--if-history]
 
 Prints one line per changed item (safety-relevant first, marked [safety]),
-and writes ``<out>/changes-<from>-<to>.pdf`` (with its Typst source) for the
-committee pack. ``<out>`` is emptied first, so it only ever holds the
+with the file or key an editor looks for, and writes
+``<out>/changes-<from>-<to>.pdf`` (with its Typst source) for the committee
+pack: the safety-relevant changes in full, every other change in one line. ``<out>`` is emptied first, so it only ever holds the
 comparison just made; on any error it is left empty.
 
 Exit status 0 on success; 1 with ONE line on stderr when the comparison
@@ -69,7 +70,14 @@ def main(argv: list[str] | None = None) -> int:
     out.mkdir(parents=True)
     try:
         editions = load_editions(root / EDITIONS_FILE)
-        report = compare_edition(root, args.wanted or None, editions)
+        conf = conf_values(root)
+        report = compare_edition(
+            root,
+            args.wanted or None,
+            editions,
+            lettered_parts=conf.get("handbook_lettered_parts", ()),
+            unnumbered_parts=conf.get("handbook_unnumbered_parts", ()),
+        )
     except MissingHistory as error:
         if args.if_history:
             print(f"make changes: skipped: {error}")
@@ -80,7 +88,6 @@ def main(argv: list[str] | None = None) -> int:
         print(f"make changes: {error}", file=sys.stderr)
         return 1
     print("\n".join(listing(report)))
-    conf = conf_values(root)
     pdf = out / wording.pdf_name(report, editions.current.version)
     try:
         write_pdf(
@@ -90,6 +97,7 @@ def main(argv: list[str] | None = None) -> int:
             project=conf["project"],
             author=conf["author"],
             notice=conf["handbook_notice"],
+            page=f"{report.page.docname}.html" if report.page else "",
         )
     except PdfError as error:
         print(f"make changes: {error}", file=sys.stderr)

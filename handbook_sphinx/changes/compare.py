@@ -24,14 +24,23 @@ and sort first. Every item links to its place in the new edition: a section
 label, a chapter, or a deck slide (``slides/<deck>.html#/<n>``).
 Sorting follows the book's reading order (the toctrees), so two runs on the
 same sources give the same report.
+
+Items are named as a reader sees them, never by file: a chapter by its title
+and number, a shared passage by its kind and title ("Table: Psychiatric
+cautions"), a figure by its caption, an evidence row by its trial and
+outcome, a reference by its short citation, a slide by its deck and title;
+a passage shown inside changed text reads "[Table: Medicines that
+interact…]". Each item belongs to a ``Group``: the chapter (or deck) a
+reader finds it in, so every output can give the changes chapter by chapter.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fnmatch import fnmatch
 from pathlib import PurePosixPath
 
@@ -39,6 +48,9 @@ import yaml
 
 from handbook_sphinx.changes import text as mtext
 from handbook_sphinx.changes.text import Parsed, Segment, Unit
+from handbook_sphinx.chapter_meta import long_date
+from handbook_sphinx.image_variants import SLIDE_FORM_SUFFIX
+from handbook_sphinx.numbering import number_chapters
 
 CATEGORIES = ("chapter", "passage", "figure", "evidence", "reference", "slide", "review")
 TRIALS = "data/trials.yaml"
@@ -48,6 +60,26 @@ SAFETY_FILE = "data/safety-relevant.yaml"
 # less alike, one removed and one added.
 SENTENCE_MATCH = 0.5
 SLIDE_MATCH = 0.3
+
+
+# A BibTeX entry type as a reader would name the kind of source.
+BIB_TYPES = {
+    "article": "journal article",
+    "book": "book",
+    "inbook": "book chapter",
+    "incollection": "book chapter",
+    "inproceedings": "conference paper",
+    "misc": "other document",
+    "online": "web page",
+    "techreport": "report",
+    "report": "report",
+    "phdthesis": "thesis",
+    "mastersthesis": "thesis",
+}
+
+
+# A page's own text, as an item under the heading of its page.
+MAIN_TEXT = "Main text"
 
 
 class SafetyRulesError(ValueError):
@@ -74,6 +106,8 @@ class TextChange:
     new: list[Segment] | None
     where: Link | None
     context: str = ""
+    sentences: int = 1  # an added or removed run of consecutive sentences counts each
+    runs_on: bool = True  # may join the sentences next to it (a table row or a heading stands alone)
 
 
 @dataclass
@@ -105,14 +139,20 @@ class Item:
     note: str = ""
     moved: int = 0  # sentences that only moved within the item
     order: tuple = ()
+    group: str = ""  # the key of the Group (chapter or deck) a reader finds the item in
 
-    def summary(self) -> str:
-        """A short count: "2 sentences changed, 1 added"."""
-        if self.status != "changed":
-            return self.status
+    def counts(self) -> dict[str, int]:
+        """Sentences changed, added and removed."""
         counts: dict[str, int] = {}
         for change in self.changes:
-            counts[change.kind] = counts.get(change.kind, 0) + 1
+            counts[change.kind] = counts.get(change.kind, 0) + change.sentences
+        return counts
+
+    def summary(self) -> str:
+        """A short count: "2 sentences changed, 1 sentence added"."""
+        if self.status != "changed":
+            return self.status
+        counts = self.counts()
         parts = [
             f"{counts[kind]} {'sentence' if counts[kind] == 1 else 'sentences'} {kind}"
             for kind in ("changed", "added", "removed")
@@ -125,6 +165,16 @@ class Item:
         return ", ".join(parts) or self.note or "changed"
 
 
+@dataclass(frozen=True)
+class Group:
+    """Where a reader finds a set of items: a chapter (or part, appendix, back matter) or a training deck."""
+
+    key: str
+    title: str  # "Chapter 11: Screening and contraindications", "Part III: Safe practice (training deck)"
+    order: tuple
+    link: Link | None = None
+
+
 @dataclass
 class Report:
     from_name: str
@@ -133,6 +183,16 @@ class Report:
     to_name: str
     to_summary: str
     items: list[Item]
+    groups: dict[str, Group] = field(default_factory=dict)
+    page: Link | None = None  # the "What changed" page itself, in the new edition
+
+    def grouped(self, items: list[Item]) -> list[tuple[Group, list[Item]]]:
+        """``items`` by group, in the groups' order (items keep their order within a group)."""
+        by_group: dict[str, list[Item]] = {}
+        for item in items:
+            by_group.setdefault(item.group, []).append(item)
+        keys = sorted(by_group, key=lambda key: (self.groups[key].order, key))
+        return [(self.groups[key], by_group[key]) for key in keys]
 
     @property
     def safety_items(self) -> list[Item]:
@@ -211,10 +271,24 @@ def _display_latex(value: str) -> str:
 
 
 class Edition:
-    """The parsed sources of one side of the comparison."""
+    """The parsed sources of one side of the comparison.
 
-    def __init__(self, files: dict[str, bytes], later: Edition | None = None):
+    ``later`` is the newer edition, when this is the earlier one: a citation
+    and a shared passage read the same on both sides when their key or name
+    is the same, so that a renamed caption or a completed author list
+    changes no sentence of the chapters that show them.
+    """
+
+    def __init__(
+        self,
+        files: dict[str, bytes],
+        later: Edition | None = None,
+        *,
+        lettered_parts: Iterable[str] = (),
+        unnumbered_parts: Iterable[str] = (),
+    ):
         self.files = files
+        self.later = later
         self.bib = self._bibliography()
         # A citation reads the same on both sides when its key is the same:
         # the earlier edition names a source as the later edition's entry
@@ -228,11 +302,15 @@ class Edition:
         self.docs: dict[str, Parsed] = {}
         self.passages: dict[str, Parsed] = {}
         self.decks: dict[str, Parsed] = {}
+        self.what_changed: str | None = None  # the page with the {what-changed} directive
+        self._titles: dict[str, int] | None = None  # how many passages share each short title
         for path in sorted(texts):
             if path.startswith("docs/"):
                 parsed = mtext.parse_myst(path, texts[path], self.labels, self.cite)
                 if mtext.WHAT_CHANGED not in parsed.directives:
                     self.docs[path] = parsed
+                else:
+                    self.what_changed = path
             elif path.startswith("snippets/"):
                 self.passages[path] = mtext.parse_myst(path, texts[path], self.labels, self.cite)
             elif path.startswith("slides/") and path.count("/") == 1:
@@ -246,6 +324,15 @@ class Edition:
         }
         self.trials = self._trials()
         self.order = self._reading_order()
+        includes = {self.docname(path): [self.docname(child) for child in self._children(path)] for path in self.docs}
+        includes = {name: children for name, children in includes.items() if children}
+        self.numbers = number_chapters(includes, "index", lettered_parts, unnumbered_parts)
+        # Every unit that stands for a shared passage now reads as a reader refers to it.
+        for parsed in (*self.docs.values(), *self.passages.values(), *self.decks.values()):
+            parsed.units = [
+                replace(unit, text=self.passage_reference(unit.passage)) if unit.passage else unit
+                for unit in parsed.units
+            ]
 
     # Bibliography ---------------------------------------------------------------------------
 
@@ -258,7 +345,7 @@ class Edition:
         database = parse_string(data.decode("utf-8"), "bibtex")
         entries: dict[str, dict[str, str]] = {}
         for key, entry in database.entries.items():
-            record = {"type": entry.type.lower()}
+            record = {"type": BIB_TYPES.get(entry.type.lower(), entry.type.lower())}
             for role, persons in entry.persons.items():
                 record[role.lower()] = "; ".join(_display_latex(str(person)) for person in persons)
             for name, value in entry.fields.items():
@@ -269,14 +356,14 @@ class Edition:
             entries[key] = record
         return entries
 
-    def cite(self, key: str) -> str:
+    def cite(self, key: str, record: dict[str, str] | None = None) -> str:
         """How a citation reads in the comparison: "Anand et al. 2023"."""
-        record = self.names.get(key)
+        record = record or self.names.get(key)
         if record is None:
             return key
-        names = [name for name in record["_surnames"].split("|") if name]
+        names = [name for name in record["_surnames"].split("|") if name and not name.startswith("[")]
         if not names:
-            lead = record.get("organization") or record.get("institution") or record.get("publisher") or key
+            lead = record.get("organization") or record.get("institution") or record.get("publisher") or ""
         elif len(names) == 1:
             lead = names[0]
         elif len(names) == 2:
@@ -286,7 +373,23 @@ class Edition:
         if names and names[-1].lower() == "others" and len(names) <= 2:
             lead = f"{names[0]} et al."
         year = record.get("year", "")
-        return f"{lead} {year}".strip()
+        return f"{lead} {year}".strip() or record.get("title", "") or "an untitled source"
+
+    def short_citation(self, key: str, record: dict[str, str], other: Edition | None = None) -> str:
+        """A reference as a reader finds it in the list: "Anand et al. 2023", with the start of its title
+        ("Janssen Pharmaceuticals, Inc. 2026, SPRAVATO REMS") where another entry would read the same."""
+        title = mtext.short_title(record.get("title", ""), 6)
+        lead = self.cite(key, record)
+        year = record.get("year", "")
+        if title and lead in (year, title):  # no author or body to name: the title leads
+            return f"{title} ({year})" if year else title
+        twins = [
+            other_key
+            for side in (self, other or self)
+            for other_key, other_record in side.bib.items()
+            if other_key != key and side.cite(other_key, other_record) == lead
+        ]
+        return f"{lead}, {title}" if title and twins else lead
 
     # Evidence ----------------------------------------------------------------------------------
 
@@ -306,6 +409,19 @@ class Edition:
 
     # Where things are -----------------------------------------------------------------------
 
+    def _children(self, path: str) -> list[str]:
+        """The pages a page's toctrees list, as source paths."""
+        folder = PurePosixPath(path).parent
+        children = []
+        for entry in self.docs[path].toctree:
+            target = entry.split("<")[-1].rstrip(">").strip() if "<" in entry else entry
+            if target.startswith("/"):
+                child = PurePosixPath("docs") / target.lstrip("/")
+            else:
+                child = folder / target
+            children.append(child.as_posix() + ("" if target.endswith(".md") else ".md"))
+        return children
+
     def _reading_order(self) -> dict[str, int]:
         """Each page's position in the book, following the toctrees from docs/index.md."""
         order: dict[str, int] = {}
@@ -314,10 +430,8 @@ class Edition:
             if path in order or path not in self.docs:
                 return
             order[path] = len(order)
-            folder = PurePosixPath(path).parent
-            for entry in self.docs[path].toctree:
-                target = entry.split("<")[-1].rstrip(">").strip() if "<" in entry else entry
-                visit((folder / target).as_posix() + ("" if target.endswith(".md") else ".md"))
+            for child in self._children(path):
+                visit(child)
 
         visit("docs/index.md")
         for path in sorted(self.docs):
@@ -327,30 +441,120 @@ class Edition:
     def docname(self, path: str) -> str:
         return PurePosixPath(path).relative_to("docs").with_suffix("").as_posix()
 
-    def shown_in(self, name: str) -> list[tuple[str, Link]]:
-        """The chapter sections that show the passage ``name``, in reading order."""
+    def chapter_name(self, path: str) -> str:
+        """A page as a reader names it: "Screening and contraindications (Chapter 11)", "Glossary"."""
+        doc = self.docs.get(path)
+        title = (doc.title if doc else "") or PurePosixPath(path).stem
+        number = self.numbers.get(self.docname(path), "")
+        return f"{title} (Chapter {number})" if number.isdigit() else title
+
+    def group_title(self, path: str) -> str:
+        """A page as a heading: "Chapter 11: Screening and contraindications"."""
+        doc = self.docs.get(path)
+        title = (doc.title if doc else "") or PurePosixPath(path).stem
+        number = self.numbers.get(self.docname(path), "")
+        return f"Chapter {number}: {title}" if number.isdigit() else title
+
+    def place(self, path: str, section: str | None) -> str:
+        """ "Screening and contraindications (Chapter 11) › Three kinds of source"."""
+        doc = self.docs.get(path)
+        name = self.chapter_name(path)
+        return name if not section or (doc and section == doc.title) else f"{name} › {section}"
+
+    def shown_in(self, name: str) -> list[tuple[tuple[int, int], Link, str]]:
+        """Where the passage ``name`` is shown: ((page order, position on the page), link, page path)."""
         places = []
         for path, doc in self.docs.items():
-            for used, label, section in doc.snippet_uses:
+            for index, (used, label, section) in enumerate(doc.snippet_uses):
                 if used == name:
-                    text = doc.title if section == doc.title or not section else f"{doc.title} › {section}"
-                    places.append((self.order.get(path, 10**6), Link(text, self.docname(path), label or doc.label)))
-        return [(str(order), link) for order, link in sorted(places, key=lambda pair: (pair[0], pair[1].text))]
+                    link = Link(self.place(path, section), self.docname(path), label or doc.label)
+                    places.append(((self.order.get(path, 10**6), index), link, path))
+        return sorted(places, key=lambda place: (place[0], place[1].text))
+
+    def shown_in_decks(self, name: str) -> list[tuple[str, int]]:
+        """The deck slides that show the passage ``name``: (deck path, slide index)."""
+        found = []
+        for path, deck in sorted(self.decks.items()):
+            slides = sorted({unit.slide for unit in deck.units if unit.passage == name})
+            found += [(path, slide) for slide in slides]
+        return found
 
     def chapter_link(self, path: str) -> Link | None:
         doc = self.docs.get(path)
         if doc is None:
             return None
-        return Link(doc.title or path, self.docname(path), doc.label)
+        return Link(self.chapter_name(path), self.docname(path), doc.label)
 
     def page_with(self, directive: str) -> Link | None:
+        path = self.path_with(directive)
+        return self.chapter_link(path) if path else None
+
+    def path_with(self, directive: str) -> str | None:
         for path in sorted(self.docs, key=lambda p: self.order.get(p, 10**6)):
             if directive in self.docs[path].directives:
-                return self.chapter_link(path)
+                return path
         return None
 
     def passages_with(self, directive: str) -> list[str]:
         return [path for path, parsed in self.passages.items() if directive in parsed.directives]
+
+    # Shared passages, as a reader knows them ------------------------------------------------------
+
+    def passage_form(self, name: str) -> tuple[str, str]:
+        """(kind, caption) of the passage ``name``: ("Table", "Psychiatric cautions: label warnings …")."""
+        parsed = self.passages.get(f"snippets/{name}.md")
+        if parsed is None:
+            return "Passage", ""
+        if parsed.kind:
+            return parsed.kind, parsed.caption
+        first = next((unit.text for unit in parsed.units), "")
+        return "Passage", first
+
+    def passage_title(self, name: str, words: int = 10) -> str:
+        """ "Table: Psychiatric cautions: label warnings and trial exclusions", "Quiz: Check your understanding"."""
+        kind, caption = self.passage_form(name)
+        title = mtext.short_title(caption, words)
+        return f"{kind}: {title}" if title else kind
+
+    def passage_reference(self, name: str) -> str:
+        """A passage shown inside changed text, as its item is titled: "[Table: Medical cautions in the labels]".
+
+        A title several passages share ("Key points") takes the chapter that shows it.
+        """
+        source = self.later if self.later is not None and f"snippets/{name}.md" in self.later.passages else self
+        title = source.passage_title(name)
+        if source._titles is None:
+            source._titles = {}
+            for other in source.passages:
+                shared = source.passage_title(source.passage_name(other))
+                source._titles[shared] = source._titles.get(shared, 0) + 1
+        if source._titles.get(title, 0) > 1:
+            places = source.shown_in(name)
+            if places:
+                path = places[0][2]
+                title += f", {source.docs[path].title or source.chapter_name(path)}"
+        return f"[{title}]"
+
+    def passage_name(self, path: str) -> str:
+        return PurePosixPath(path).relative_to("snippets").with_suffix("").as_posix()
+
+    def figure_caption(self, path: str) -> tuple[str, list[str]]:
+        """The caption a figure file is shown with, and the passages that show it (same folder, same file)."""
+        folder, filename = PurePosixPath(path).parent, PurePosixPath(path).name
+        printed = filename.replace(SLIDE_FORM_SUFFIX, ".svg")
+        showing = [
+            p
+            for p, parsed in self.passages.items()
+            if PurePosixPath(p).parent == folder and any(PurePosixPath(i).name == printed for i in parsed.images)
+        ]
+        for passage in showing:
+            kind, caption = self.passage_form(self.passage_name(passage))
+            if kind == "Figure" and caption:
+                return mtext.short_title(caption, 12), showing
+        # Shown by no figure with a caption: the drawing's own title, if it has one.
+        figure = self.figures.get(path)
+        title = figure.units[0].text if figure and figure.units else "a drawing without a title"
+        return mtext.short_title(title, 12), showing
 
 
 # -- Comparing sentences --------------------------------------------------------------------------
@@ -404,10 +608,14 @@ def diff_units(
                 left, right = mtext.word_diff(o.text, u.text)
                 changes.append(TextChange("changed", mtext.abbreviate(left), right, where(u), _context(u.context)))
             elif u is not None:
-                changes.append(TextChange("added", None, [Segment(u.text, False)], where(u), _context(u.context)))
+                changes.append(
+                    TextChange("added", None, [Segment(u.text, False)], where(u), _context(u.context), 1, _runs_on(u))
+                )
             else:
                 place = where(o) if o.label and o.label in labels else where(anchor)
-                changes.append(TextChange("removed", [Segment(o.text, False)], None, place, _context(o.context)))
+                changes.append(
+                    TextChange("removed", [Segment(o.text, False)], None, place, _context(o.context), 1, _runs_on(o))
+                )
     # A sentence removed in one place and added unchanged in another only moved.
     removed = [c for c in changes if c.kind == "removed"]
     added = {c.new[0].text: c for c in changes if c.kind == "added"}
@@ -422,7 +630,10 @@ def diff_units(
 
 
 def _runs(changes: list[TextChange]) -> list[TextChange]:
-    """Consecutive sentences added (or removed) at one place read as one passage."""
+    """Consecutive sentences added (or removed) at one place read as one passage.
+
+    A figure's labels run on too, with " · " between them.
+    """
     joined: list[TextChange] = []
     for change in changes:
         last = joined[-1] if joined else None
@@ -432,14 +643,22 @@ def _runs(changes: list[TextChange]) -> list[TextChange]:
             and last.kind == change.kind
             and last.where == change.where
             and last.context == change.context
-            and change.context not in ("heading", "figure text")
+            and last.runs_on
+            and change.runs_on
         ):
             side = "new" if change.kind == "added" else "old"
-            text = getattr(last, side)[0].text + " " + getattr(change, side)[0].text
+            between = " · " if change.context == "figure text" else " "
+            text = getattr(last, side)[0].text + between + getattr(change, side)[0].text
             setattr(last, side, [Segment(text, False)])
+            last.sentences += change.sentences
         else:
             joined.append(change)
     return joined
+
+
+def _runs_on(unit: Unit) -> bool:
+    """A table row, a heading or a shared passage reads best on its own line."""
+    return unit.context not in ("table row", "heading") and unit.passage is None
 
 
 def _context(context: str) -> str:
@@ -449,10 +668,16 @@ def _context(context: str) -> str:
 def _all(units: list[Unit], kind: str, where: callable) -> list[TextChange]:
     if kind == "added":
         return _runs(
-            [TextChange("added", None, [Segment(u.text, False)], where(u), _context(u.context)) for u in units]
+            [
+                TextChange("added", None, [Segment(u.text, False)], where(u), _context(u.context), 1, _runs_on(u))
+                for u in units
+            ]
         )
     return _runs(
-        [TextChange("removed", [Segment(u.text, False)], None, where(None), _context(u.context)) for u in units]
+        [
+            TextChange("removed", [Segment(u.text, False)], None, where(None), _context(u.context), 1, _runs_on(u))
+            for u in units
+        ]
     )
 
 
@@ -470,10 +695,14 @@ def compare(
     to_summary: str,
     safety_rules: list[SafetyRule],
     deck_titles: dict[str, str] | None = None,
+    lettered_parts: Iterable[str] = (),
+    unnumbered_parts: Iterable[str] = (),
 ) -> Report:
-    new = Edition(new_files)
-    old = Edition(old_files, later=new)
+    numbering = {"lettered_parts": tuple(lettered_parts), "unnumbered_parts": tuple(unnumbered_parts)}
+    new = Edition(new_files, **numbering)
+    old = Edition(old_files, later=new, **numbering)
     items: list[Item] = []
+    groups: dict[str, Group] = {}
 
     def safety(*paths: str) -> tuple[bool, str]:
         for rule in safety_rules:
@@ -481,20 +710,44 @@ def compare(
                 return True, rule.holds
         return False, ""
 
+    def page_group(path: str) -> str:
+        """The group of the page ``path`` (of the new edition, or of the earlier one if it was removed)."""
+        key = f"page:{path}"
+        if key not in groups:
+            side = new if path in new.docs else old
+            order = new.order.get(path, 10**5 + old.order.get(path, 0))
+            groups[key] = Group(key, side.group_title(path), (0, order), new.chapter_link(path))
+        return key
+
+    def deck_group(path: str) -> str:
+        key = f"deck:{path}"
+        if key not in groups:
+            deck = new.decks.get(path) or old.decks.get(path)
+            name = PurePosixPath(path).stem
+            title = (deck_titles or {}).get(name) or (deck.title if deck else "") or name
+            link = Link(f"{title} (training deck)", path=f"slides/{name}.html") if path in new.decks else None
+            groups[key] = Group(key, f"{title} (training deck)", (1, name), link)
+        return key
+
+    def other_group() -> str:
+        groups.setdefault("other", Group("other", "Shown nowhere in this edition", (2,)))
+        return "other"
+
     # Chapters and review dates ------------------------------------------------------------
     for path in sorted(set(old.docs) | set(new.docs)):
         before, after = old.docs.get(path), new.docs.get(path)
         chapter = new.chapter_link(path) or old.chapter_link(path)
         flag, reason = safety(path)
-        order = (new.order.get(path, old.order.get(path, 10**6)),)
+        order = (-1,)
+        group = page_group(path)
+        title = MAIN_TEXT  # under its group's heading, which names the chapter
 
         def where(unit: Unit | None, path=path, after=after) -> Link | None:
             if after is None:
                 return None
             label = unit.label if unit is not None and unit.label else after.label
             section = after.sections.get(label) or (unit.section if unit is not None else after.title)
-            text = after.title if not section or section == after.title else f"{after.title} › {section}"
-            return Link(text, new.docname(path), label)
+            return Link(new.place(path, section), new.docname(path), label)
 
         if before is None or after is None:
             status = "added" if before is None else "removed"
@@ -504,12 +757,13 @@ def compare(
                     "chapter",
                     status,
                     path,
-                    (after or before).title or path,
+                    title,
                     flag,
                     reason,
                     [chapter] if after else [],
                     _all(units, status, where),
                     order=order,
+                    group=group,
                 )
             )
             continue
@@ -517,26 +771,59 @@ def compare(
         if changes or moved:
             items.append(
                 Item(
-                    "chapter", "changed", path, after.title, flag, reason, [chapter], changes, moved=moved, order=order
+                    "chapter",
+                    "changed",
+                    path,
+                    title,
+                    flag,
+                    reason,
+                    [chapter],
+                    changes,
+                    moved=moved,
+                    order=order,
+                    group=group,
                 )
             )
         dates = [
-            FieldChange(name, before.front.get(name), after.front.get(name))
+            FieldChange(name, _long_date(before.front.get(name)), _long_date(after.front.get(name)))
             for name in ("reviewed", "evidence-cutoff")
             if before.front.get(name) != after.front.get(name)
         ]
         if dates:
-            items.append(Item("review", "changed", path, after.title, False, "", [chapter], fields=dates, order=order))
+            items.append(
+                Item(
+                    "review",
+                    "changed",
+                    path,
+                    "Review dates",
+                    False,
+                    "",
+                    [chapter],
+                    fields=dates,
+                    order=(10**7,),
+                    group=group,
+                )
+            )
 
     # Passages shown by chapters and decks --------------------------------------------------
     for path in sorted(set(old.passages) | set(new.passages)):
-        name = PurePosixPath(path).relative_to("snippets").with_suffix("").as_posix()
+        name = new.passage_name(path)
         before, after = old.passages.get(path), new.passages.get(path)
-        places = new.shown_in(name) or old.shown_in(name)
-        links = [link for _, link in places]
+        side = new if after is not None else old
+        places = side.shown_in(name)
+        links = [link for _, link, _ in places] if after is not None else []
+        deck_places = side.shown_in_decks(name)
+        if after is not None and not links:
+            links = [_slide_link(new, deck, slide, deck_titles) for deck, slide in deck_places]
         flag, reason = safety(path)
-        order = (int(places[0][0]) if places else 10**6, name)
-        first = links[0] if links and after is not None else None
+        if places:
+            group, order = page_group(places[0][2]), places[0][0]
+        elif deck_places:
+            group, order = deck_group(deck_places[0][0]), (deck_places[0][1],)
+        else:
+            group, order = other_group(), ()
+        first = links[0] if links else None
+        title = side.passage_title(name)
 
         def where(unit: Unit | None, first=first) -> Link | None:
             return first
@@ -548,42 +835,85 @@ def compare(
                     "passage",
                     status,
                     path,
-                    name,
+                    title,
                     flag,
                     reason,
-                    links if after else [],
+                    links,
                     _all((after or before).units, status, where),
                     order=order,
+                    group=group,
                 )
             )
             continue
         changes, moved = diff_units(before.units, after.units, where)
         if changes or moved:
-            items.append(Item("passage", "changed", path, name, flag, reason, links, changes, moved=moved, order=order))
+            items.append(
+                Item(
+                    "passage",
+                    "changed",
+                    path,
+                    title,
+                    flag,
+                    reason,
+                    links,
+                    changes,
+                    moved=moved,
+                    order=order,
+                    group=group,
+                )
+            )
 
     # Figures -------------------------------------------------------------------------------------
     for path in sorted(set(old.figures) | set(new.figures)):
         before, after = old.figures.get(path), new.figures.get(path)
         if before is not None and after is not None and old_files[path] == new_files[path]:
             continue
-        folder = PurePosixPath(path).parent
-        filename = PurePosixPath(path).name
-        showing = [
-            p
-            for p, parsed in (new.passages if after else old.passages).items()
-            if PurePosixPath(p).parent == folder and any(PurePosixPath(i).name == filename for i in parsed.images)
-        ]
+        side = new if after is not None else old
+        caption, showing = side.figure_caption(path)
+        slide_form = path.endswith(SLIDE_FORM_SUFFIX)
         links: list[Link] = []
-        order_value = 10**6
+        places: list = []
+        deck_places: list = []
         for passage in showing:
-            name = PurePosixPath(passage).relative_to("snippets").with_suffix("").as_posix()
-            places = (new if after else old).shown_in(name)
-            links += [link for _, link in places]
-            if places:
-                order_value = min(order_value, int(places[0][0]))
+            name = side.passage_name(passage)
+            places += side.shown_in(name)
+            deck_places += side.shown_in_decks(name)
+        if slide_form:
+            # The slide form of a figure is what the decks show in its place.
+            links = [_slide_link(side, deck, slide, deck_titles) for deck, slide in deck_places]
+        else:
+            links = [link for _, link, _ in sorted(places, key=lambda place: place[0])]
+        if places:
+            first_place = min(places, key=lambda place: place[0])
+            group, order = page_group(first_place[2]), first_place[0]
+        elif deck_places:
+            group, order = deck_group(deck_places[0][0]), (deck_places[0][1],)
+        else:
+            group, order = other_group(), ()
+        if after is None:
+            links = []
         flag, reason = safety(path, *showing)
-        title = PurePosixPath(path).relative_to(PurePosixPath(path).parts[0]).as_posix()
+        # The figure's caption and description are the passage that shows it; this item is its drawing.
+        title = f"{'Figure, slide version' if slide_form else 'Figure'}: {caption} (the words in the drawing)"
         first = links[0] if links and after is not None else None
+        printed = side.figures.get(path.replace(SLIDE_FORM_SUFFIX, ".svg")) if slide_form else None
+        if before is None and printed is not None:
+            # A new slide version: what a reviewer needs is how it differs from the printed figure.
+            items.append(
+                Item(
+                    "figure",
+                    "added",
+                    path,
+                    title,
+                    flag,
+                    reason,
+                    links,
+                    note=_slide_form_note(printed, after),
+                    order=order,
+                    group=group,
+                )
+            )
+            continue
         if before is None or after is None:
             status = "added" if before is None else "removed"
             items.append(
@@ -594,9 +924,10 @@ def compare(
                     title,
                     flag,
                     reason,
-                    links if after else [],
+                    links,
                     _all((after or before).units, status, lambda unit, first=first: first),
-                    order=(order_value, path),
+                    order=order,
+                    group=group,
                 )
             )
             continue
@@ -614,84 +945,181 @@ def compare(
                 changes,
                 note=note,
                 moved=moved,
-                order=(order_value, path),
+                order=order,
+                group=group,
             )
         )
 
     # Evidence data ---------------------------------------------------------------------------------
-    evidence_places: list[Link] = []
+    evidence_places: list[tuple] = []
     for passage in new.passages_with("evidence-table") + new.passages_with("evidence-figure"):
-        name = PurePosixPath(passage).relative_to("snippets").with_suffix("").as_posix()
-        evidence_places += [link for _, link in new.shown_in(name) if link not in evidence_places]
-    items += _compare_trials(old.trials, new.trials, evidence_places[:1])
+        evidence_places += new.shown_in(new.passage_name(passage))
+    evidence_places.sort(key=lambda place: place[0])
+    links = [evidence_places[0][1]] if evidence_places else []
+    group = page_group(evidence_places[0][2]) if evidence_places else other_group()
+    items += _compare_trials(old, new, links, group, evidence_places[0][0] if evidence_places else ())
 
     # References ------------------------------------------------------------------------------------
-    references = new.page_with("bibliography")
-    items += _compare_references(old, new, [references] if references else [])
+    references = new.path_with("bibliography")
+    group = page_group(references) if references else other_group()
+    items += _compare_references(old, new, [new.chapter_link(references)] if references else [], group)
 
     # Decks -------------------------------------------------------------------------------------------
     for path in sorted(set(old.decks) | set(new.decks)):
-        items += _compare_deck(path, old.decks.get(path), new.decks.get(path), deck_titles or {})
+        items += _compare_deck(path, old.decks.get(path), new.decks.get(path), deck_titles or {}, deck_group(path))
 
     order = {category: index for index, category in enumerate(CATEGORIES)}
-    items.sort(key=lambda item: (not item.safety, order[item.category], item.order, item.key))
-    return Report(from_name, from_commit, from_date, to_name, to_summary, items)
+    # Within a chapter: its own text, then what it shows in the order it shows them, then its review dates.
+    items.sort(key=lambda item: (not item.safety, groups[item.group].order, item.order, order[item.category], item.key))
+    used = {item.group for item in items}
+    page = new.chapter_link(new.what_changed) if new.what_changed else None
+    return Report(
+        from_name,
+        from_commit,
+        from_date,
+        to_name,
+        to_summary,
+        items,
+        {key: group for key, group in groups.items() if key in used},
+        page,
+    )
+
+
+def _slide_form_note(printed: Parsed, slide: Parsed, most: int = 8) -> str:
+    """How a figure's slide version differs in its words from the printed figure."""
+    pairs = mtext.differences(" ".join(u.text for u in printed.units), " ".join(u.text for u in slide.units))
+    if not pairs:
+        return "The printed figure's words, laid out for a slide."
+    described = []
+    for old, new in pairs[:most]:
+        old, new = old.rstrip("."), new.rstrip(".")
+        if not new:
+            described.append(f"leaves out “{old}”")
+        elif not old:
+            described.append(f"adds “{new}”")
+        else:
+            described.append(f"has “{new}” for “{old}”")
+    more = len(pairs) - most
+    tail = f"; and {more} more {'difference' if more == 1 else 'differences'}" if more > 0 else ""
+    return "The printed figure's words, laid out for a slide; it " + "; ".join(described) + tail + "."
+
+
+def _long_date(value: str | None) -> str | None:
+    """A front-matter date as the chapter's page prints it: "29 November 2026"."""
+    try:
+        day = dt.date.fromisoformat(value) if value else None
+    except ValueError:
+        return value
+    return long_date(day) if day else value
+
+
+def _slide_link(edition: Edition, path: str, slide: int, deck_titles: dict[str, str] | None) -> Link:
+    deck = edition.decks[path]
+    name = PurePosixPath(path).stem
+    title = (deck_titles or {}).get(name) or deck.title or name
+    return Link(
+        f"{title} deck, slide {slide + 1}: {deck.slide_titles.get(slide, '')}", path=f"slides/{name}.html#/{slide}"
+    )
 
 
 def _trial_title(row: dict[str, str], rows: dict[str, dict[str, str]]) -> str:
+    """An evidence row as the evidence table shows it: its trial and its outcome."""
     name = row.get("trial", row["id"])
+    outcome = row.get("outcome", "")
+    if outcome:
+        return f"{name}: {outcome}"
     twins = [other for other in rows.values() if other.get("trial") == name]
     if len(twins) > 1 and row.get("measure"):
         return f"{name} ({row['measure']})"
-    if len(twins) > 1:
-        return f"{name} ({row['id']})"
     return name
 
 
-def _compare_trials(old: dict, new: dict, links: list[Link]) -> list[Item]:
+def _row_line(edition: Edition, row: dict[str, str]) -> str:
+    """A row in one line, its source as a citation."""
+    parts = []
+    for name, value in row.items():
+        if name == "id":
+            continue
+        if name == "citation":
+            value = edition.cite(value)
+        parts.append(f"{evidence_field(name)}: {value}")
+    return "; ".join(parts)
+
+
+def evidence_field(name: str) -> str:
+    """A field of the evidence data by the evidence table's own words."""
+    return EVIDENCE_FIELDS.get(name, name.replace("_", " ").capitalize())
+
+
+# The evidence data's fields as the evidence table (handbook_sphinx/evidence.py) heads its columns.
+EVIDENCE_FIELDS = {
+    "trial": "Trial",
+    "year": "Year",
+    "n": "n",
+    "design": "Design",
+    "population": "Population",
+    "comparator": "Comparator",
+    "measure": "Measure",
+    "outcome": "Outcome",
+    "ketamine_rate": "Active arm (%)",
+    "comparator_rate": "Comparator arm (%)",
+    "citation": "Source",
+    "note": "Note",
+}
+
+
+def _compare_trials(old: Edition, new: Edition, links: list[Link], group: str, place: tuple) -> list[Item]:
     items: list[Item] = []
-    old_fields = {name for row in old.values() for name in row}
-    new_fields = {name for row in new.values() for name in row}
-    shared_ids = set(old) & set(new)
+    old_rows, new_rows = old.trials, new.trials
+    old_fields = {name for row in old_rows.values() for name in row}
+    new_fields = {name for row in new_rows.values() for name in row}
+    shared_ids = set(old_rows) & set(new_rows)
     # A field every row gained (or lost) is one change of the data's shape.
-    gained = sorted(name for name in new_fields - old_fields if shared_ids and all(name in new[i] for i in shared_ids))
-    lost = sorted(name for name in old_fields - new_fields if shared_ids and all(name in old[i] for i in shared_ids))
+    gained = sorted(
+        name for name in new_fields - old_fields if shared_ids and all(name in new_rows[i] for i in shared_ids)
+    )
+    lost = sorted(
+        name for name in old_fields - new_fields if shared_ids and all(name in old_rows[i] for i in shared_ids)
+    )
     for name in gained + lost:
-        rows = new if name in gained else old
+        rows = new_rows if name in gained else old_rows
         values: dict[str, int] = {}
         for row in rows.values():
             values[row.get(name, "")] = values.get(row.get(name, ""), 0) + 1
         spread = ", ".join(f"{value} ({count})" for value, count in sorted(values.items()))
-        what = "added to" if name in gained else "removed from"
+        what = "New in every evidence row" if name in gained else "Gone from every evidence row"
         items.append(
             Item(
                 "evidence",
                 "changed",
                 f"field:{name}",
-                f"Field {name} {what} every row",
+                f"{what}: {evidence_field(name)}",
                 links=links,
                 note=f"Values: {spread}.",
-                order=(-1, name),
+                order=(*place, -1),
+                group=group,
             )
         )
     skip = set(gained) | set(lost)
-    position = {row_id: index for index, row_id in enumerate(new)}
-    position.update({row_id: len(new) + index for index, row_id in enumerate(old) if row_id not in new})
-    for row_id in sorted(set(old) | set(new), key=lambda r: (position[r], r)):
-        before, after = old.get(row_id), new.get(row_id)
+    position = {row_id: index for index, row_id in enumerate(new_rows)}
+    position.update({row_id: len(new_rows) + index for index, row_id in enumerate(old_rows) if row_id not in new_rows})
+    for row_id in sorted(set(old_rows) | set(new_rows), key=lambda r: (position[r], r)):
+        before, after = old_rows.get(row_id), new_rows.get(row_id)
         if before is None or after is None:
             row = after or before
             status = "added" if before is None else "removed"
-            line = "; ".join(f"{name}: {value}" for name, value in row.items() if name != "id")
             items.append(
                 Item(
                     "evidence",
                     status,
                     row_id,
-                    _trial_title(row, new if after else old),
+                    _trial_title(row, new_rows if after else old_rows),
                     links=links if after else [],
-                    changes=_whole(status, line, links[0] if links and after else None),
-                    order=(position[row_id],),
+                    changes=_whole(
+                        status, _row_line(new if after else old, row), links[0] if links and after else None
+                    ),
+                    order=(*place, position[row_id]),
+                    group=group,
                 )
             )
             continue
@@ -706,10 +1134,11 @@ def _compare_trials(old: dict, new: dict, links: list[Link]) -> list[Item]:
                     "evidence",
                     "changed",
                     row_id,
-                    _trial_title(after, new),
+                    _trial_title(after, new_rows),
                     links=links,
                     fields=fields,
-                    order=(position[row_id],),
+                    order=(*place, position[row_id]),
+                    group=group,
                 )
             )
     return items
@@ -743,15 +1172,15 @@ def _reference_line(record: dict[str, str]) -> str:
     return ". ".join(part.rstrip(".") for part in parts if part) + "."
 
 
-def _compare_references(old: Edition, new: Edition, links: list[Link]) -> list[Item]:
+def _compare_references(old: Edition, new: Edition, links: list[Link], group: str) -> list[Item]:
     items: list[Item] = []
     for key in sorted(set(old.bib) | set(new.bib)):
         before, after = old.bib.get(key), new.bib.get(key)
         side = new if after is not None else old
-        title = f"{side.cite(key)} ({key})"
+        record = after if after is not None else before
+        title = side.short_citation(key, record, old if side is new else new)
         if before is None or after is None:
             status = "added" if before is None else "removed"
-            record = after or before
             place = links[0] if links and after else None
             items.append(
                 Item(
@@ -761,7 +1190,8 @@ def _compare_references(old: Edition, new: Edition, links: list[Link]) -> list[I
                     title,
                     links=links if after else [],
                     changes=_whole(status, _reference_line(record), place),
-                    order=(key,),
+                    order=(10**6, title.lower(), key),
+                    group=group,
                 )
             )
             continue
@@ -774,7 +1204,18 @@ def _compare_references(old: Edition, new: Edition, links: list[Link]) -> list[I
             if before.get(name) != after.get(name)
         ]
         if fields:
-            items.append(Item("reference", "changed", key, title, links=links, fields=fields, order=(key,)))
+            items.append(
+                Item(
+                    "reference",
+                    "changed",
+                    key,
+                    title,
+                    links=links,
+                    fields=fields,
+                    order=(10**6, title.lower(), key),
+                    group=group,
+                )
+            )
     return items
 
 
@@ -785,7 +1226,9 @@ def _slides(deck: Parsed) -> list[tuple[int, str, list[Unit]]]:
     return [(index, deck.slide_titles.get(index, ""), slides.get(index, [])) for index in sorted(deck.slide_titles)]
 
 
-def _compare_deck(path: str, old: Parsed | None, new: Parsed | None, deck_titles: dict[str, str]) -> list[Item]:
+def _compare_deck(
+    path: str, old: Parsed | None, new: Parsed | None, deck_titles: dict[str, str], group: str
+) -> list[Item]:
     name = PurePosixPath(path).stem
     deck_title = deck_titles.get(name) or (new or old).title or name
     old_slides = _slides(old) if old else []
@@ -794,7 +1237,7 @@ def _compare_deck(path: str, old: Parsed | None, new: Parsed | None, deck_titles
     items: list[Item] = []
 
     def link(index: int, title: str) -> Link:
-        return Link(f"{deck_title}, slide {index + 1}: {title}", path=f"{url}#/{index}")
+        return Link(f"{deck_title} deck, slide {index + 1}: {title}", path=f"{url}#/{index}")
 
     def as_unit(slide):
         index, title, units = slide
@@ -814,16 +1257,13 @@ def _compare_deck(path: str, old: Parsed | None, new: Parsed | None, deck_titles
         for o, u in _align(old_units, new_units, SLIDE_MATCH):
             pairs.append((lookup_old.get(id(o)) if o else None, lookup_new.get(id(u)) if u else None))
     for before, after in pairs:
-        if after is not None:
-            place = link(after[0], after[1])
-        else:
-            place = None
+        place = link(after[0], after[1]) if after is not None else None
         key = f"{path}#{after[0] if after else before[0]}"
-        order = (name, after[0] if after else before[0] + 0.5)
+        order = (after[0] if after else before[0] + 0.5,)
+        slide = after or before
+        title = f"Slide {slide[0] + 1}: {slide[1]}"
         if before is None or after is None:
             status = "added" if before is None else "removed"
-            slide = after or before
-            title = f"{deck_title}, slide {slide[0] + 1}: {slide[1]}"
             items.append(
                 Item(
                     "slide",
@@ -833,11 +1273,23 @@ def _compare_deck(path: str, old: Parsed | None, new: Parsed | None, deck_titles
                     links=[place] if place else [],
                     changes=_all(slide[2], status, lambda unit, place=place: place),
                     order=order,
+                    group=group,
                 )
             )
             continue
         changes, moved = diff_units(before[2], after[2], lambda unit, place=place: place)
         if changes or moved:
-            title = f"{deck_title}, slide {after[0] + 1}: {after[1]}"
-            items.append(Item("slide", "changed", key, title, links=[place], changes=changes, moved=moved, order=order))
+            items.append(
+                Item(
+                    "slide",
+                    "changed",
+                    key,
+                    title,
+                    links=[place],
+                    changes=changes,
+                    moved=moved,
+                    order=order,
+                    group=group,
+                )
+            )
     return items

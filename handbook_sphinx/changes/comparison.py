@@ -14,13 +14,10 @@ from pathlib import Path
 from handbook_sphinx.changes import compare as comparing
 from handbook_sphinx.changes import history
 from handbook_sphinx.changes.editions import EDITIONS_FILE, Editions, load_editions
+from handbook_sphinx.chapter_meta import long_date
 
 # An earlier edition's sources never change: parse them once per process.
 _COMMITS: dict[tuple[str, str], dict[str, bytes]] = {}
-
-
-def long_date(day) -> str:
-    return f"{day.day} {day:%B %Y}" if day else ""
 
 
 def safety_rules(root: Path, files: dict[str, bytes]) -> list[comparing.SafetyRule]:
@@ -34,7 +31,15 @@ def safety_rules(root: Path, files: dict[str, bytes]) -> list[comparing.SafetyRu
     return rules
 
 
-def compare_edition(root: Path, wanted: str | None = None, editions: Editions | None = None) -> comparing.Report:
+def compare_edition(
+    root: Path,
+    wanted: str | None = None,
+    editions: Editions | None = None,
+    *,
+    lettered_parts=(),
+    unnumbered_parts=(),
+) -> comparing.Report:
+    """The comparison; ``lettered_parts`` and ``unnumbered_parts`` are conf.py's chapter numbering."""
     root = Path(root)
     editions = editions or load_editions(root / EDITIONS_FILE)
     baseline = history.resolve_baseline(root, editions, wanted)
@@ -53,4 +58,6 @@ def compare_edition(root: Path, wanted: str | None = None, editions: Editions | 
         to_name=current.display,
         to_summary=current.summary,
         safety_rules=rules,
+        lettered_parts=lettered_parts,
+        unnumbered_parts=unnumbered_parts,
     )

@@ -6,8 +6,12 @@ and every block becomes *units*:
 
 - a paragraph or list item: one unit per sentence;
 - a heading, a table row (cells joined by " | "), a definition: one unit;
-- ``{snippet} name``: a unit "Shows name" (a chapter that starts or stops
-  showing a snippet has changed), and the use is recorded with its section;
+- ``{snippet} name``: a unit that stands for the shared passage (a chapter
+  that starts or stops showing one has changed), and the use is recorded with
+  its section. The unit holds the passage's name until the edition knows
+  every passage's kind and title; then it reads as a reader would refer to
+  it, "[Table: Medicines that interact…]" (``compare.Edition``), never as a
+  file name;
 - ``{revealjs-notes}``, ``{answer}``, admonitions, containers, figures: their
   bodies, parsed the same way, the unit marked with where it sits ("speaker
   notes", "answer", "figure description");
@@ -55,6 +59,9 @@ CONTEXTS = {"revealjs-notes": "speaker notes", "answer": "answer"}
 # Directives whose argument is a title a reader sees (a container's is its classes).
 TITLED_DIRECTIVES = {"admonition", "list-table", "table", "csv-table", "topic", "sidebar", "rubric", "dropdown"}
 WHAT_CHANGED = "what-changed"
+# How a reader knows the evidence directives' output (handbook_sphinx/evidence.py gives them these titles).
+EVIDENCE_FORMS = {"evidence-table": ("Table", "Key trial results"), "evidence-figure": ("Figure", "Key trial results")}
+ADMONITIONS = {"note", "tip", "important", "warning", "caution", "attention", "danger", "error", "hint", "seealso"}
 
 _PARSER = None
 
@@ -76,6 +83,7 @@ class Unit:
     section: str  # the title of the heading it is under
     context: str = ""  # "", "speaker notes", "answer", "figure description", "heading", "table row"
     slide: int = 0  # in a deck: the slide's index (0 = title slide; each ## is one)
+    passage: str | None = None  # a shared passage shown here ({snippet} name): the unit stands for it
 
 
 @dataclass
@@ -94,6 +102,9 @@ class Parsed:
     toctree: list[str] = field(default_factory=list)
     sections: dict[str, str] = field(default_factory=dict)  # section label -> title
     slide_titles: dict[int, str] = field(default_factory=dict)
+    # A shared passage's form, from the directive it is: ("Table", caption), ("Box", title) …
+    kind: str = ""
+    caption: str = ""
 
 
 # -- Labels: the titles that {ref} and {numref} point at --------------------------------
@@ -291,10 +302,10 @@ class _Walker:
     def section(self) -> str:
         return self.stack[-1][2] if self.stack else ""
 
-    def add(self, text: str, context: str, split: bool = True) -> None:
+    def add(self, text: str, context: str, split: bool = True, passage: str | None = None) -> None:
         for piece in sentences(text) if split else [" ".join(text.split())]:
             if piece:
-                self.parsed.units.append(Unit(piece, self.label, self.section, context, self.slide))
+                self.parsed.units.append(Unit(piece, self.label, self.section, context, self.slide, passage))
 
     def walk(self, tokens: list[Token], context: str = "") -> None:
         pending_label: str | None = None
@@ -357,13 +368,15 @@ class _Walker:
             return
         self.parsed.directives.add(name)
         options, body = _split_options(token.content)
+        if not self.parsed.kind and not self.parsed.units:
+            self.parsed.kind, self.parsed.caption = self.form(name, argument, options, body)
         if name in SILENT_DIRECTIVES:
             if name == "toctree":
                 self.parsed.toctree += [line.strip() for line in body if line.strip() and not line.startswith(":")]
             return
         if name == "snippet":
             self.parsed.snippet_uses.append((argument, self.label, self.section))
-            self.add(f"Shows {argument}", context or "snippet", split=False)
+            self.add(argument, context or "snippet", split=False, passage=argument)
             return
         if name == "read-more":
             target = argument.strip()
@@ -389,6 +402,23 @@ class _Walker:
             self.list_table(body, context)
             return
         self.walk(parser().parse("\n".join(body)), inner)
+
+    def form(self, name: str, argument: str, options: dict[str, str], body: list[str]) -> tuple[str, str]:
+        """What a reader would call the passage this directive opens, and its title or caption."""
+        if name in ("list-table", "table", "csv-table"):
+            return "Table", self.inline.render(parser().parseInline(argument)[0].children) if argument else ""
+        if name in ("figure", "image"):
+            paragraphs = "\n".join(body).strip().split("\n\n")
+            caption = paragraphs[0] if paragraphs and paragraphs[0] else options.get("alt", "")
+            return "Figure", self.inline.render(parser().parseInline(caption)[0].children) if caption else ""
+        if name in EVIDENCE_FORMS:
+            return EVIDENCE_FORMS[name]
+        if name == "admonition":
+            kind = "Quiz" if "quiz" in options.get("class", "").split() else "Box"
+            return kind, self.inline.render(parser().parseInline(argument)[0].children) if argument else ""
+        if name in ADMONITIONS:
+            return "Box", name.capitalize()
+        return "", ""
 
     def list_table(self, body: list[str], context: str) -> None:
         tokens = parser().parse("\n".join(body))
@@ -450,6 +480,26 @@ def parse_svg(path: str, data: bytes) -> Parsed:
     return parsed
 
 
+# -- Titles -----------------------------------------------------------------------------------
+
+
+def short_title(text: str, words: int = 10) -> str:
+    """A caption's first sentence, cut for a heading: at its colon when long, else after ``words`` words."""
+    first = sentences(text)[0] if text.strip() else ""
+    first = first.rstrip(".")
+    parts = first.split()
+    if len(parts) <= words:
+        return first
+    head, colon, _ = first.partition(": ")
+    if colon and 2 <= len(head.split()) <= words and head.count("(") == head.count(")"):
+        return head
+    cut = " ".join(parts[:words]).rstrip(",;:")
+    if cut.count("(") > cut.count(")"):
+        # Never end inside brackets: drop the bracketed remark.
+        return cut[: cut.rindex("(")].rstrip(" ,;:")
+    return cut + "…"
+
+
 # -- Word-level differences -----------------------------------------------------------------
 
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)*%?|\w+(?:[’'-]\w+)*|\s+|[^\w\s]")
@@ -477,6 +527,19 @@ def word_diff(old: str, new: str) -> tuple[list[Segment], list[Segment]]:
             left.append(Segment("".join(a[i1:i2]), True))
             right.append(Segment("".join(b[j1:j2]), True))
     return _tidy(left), _tidy(right)
+
+
+def differences(old: str, new: str) -> list[tuple[str, str]]:
+    """The stretches of words in which two texts differ, as (old words, new words) pairs; "" where one has none."""
+    a, b = _TOKEN.findall(old), _TOKEN.findall(new)
+    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    pairs = []
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag != "equal":
+            pair = (" ".join("".join(a[i1:i2]).split()), " ".join("".join(b[j1:j2]).split()))
+            if any(any(ch.isalnum() for ch in side) for side in pair):  # punctuation alone is no difference
+                pairs.append(pair)
+    return pairs
 
 
 def _tidy(segments: list[Segment]) -> list[Segment]:

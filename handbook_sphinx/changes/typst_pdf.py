@@ -10,12 +10,17 @@ DejaVu for the glyphs they lack, passed as exactly these font files (no
 system fonts), so the PDF is the same on every machine. Its dates come from
 ``SOURCE_DATE_EPOCH``.
 
+The pack a committee reads: the counts per chapter, then the
+safety-relevant changes in full, chapter by chapter, then every other change
+in one line (what, where, how many sentences), with a link to the site's
+page, which shows those in full too. The last page is the sign-off.
+
 Nothing is hyphenated (ragged right): a hyphen would extract as a soft
 hyphen and change what a screen reader or a search finds. The words that
 differ are bold in both texts, and additionally struck
 through in the earlier text and underlined in this edition's, so the marks
 survive printing in black and white. Each item links to its place in the
-published edition (``html_baseurl``). The last page is the sign-off.
+published edition (``html_baseurl``).
 """
 
 from __future__ import annotations
@@ -26,7 +31,7 @@ import time
 from pathlib import Path
 
 from handbook_sphinx.changes import wording
-from handbook_sphinx.changes.compare import FieldChange, Item, Link, Report, TextChange
+from handbook_sphinx.changes.compare import FieldChange, Group, Item, Link, Report, TextChange
 from handbook_sphinx.changes.text import Segment
 
 # The handbook's own font files: the committee PDF is set like the book.
@@ -69,12 +74,14 @@ PREAMBLE = r"""
 ]
 #let change(body) = block(above: 0.7em, below: 0.7em, body)
 #let place(body) = block(above: 0.8em, below: 0.4em, text(font: sans, size: 9pt, fill: teal, body))
+#let line(body) = block(above: 0.4em, below: 0.4em, inset: (left: 8pt), text(size: 9pt, body))
 """
 
 
 class TypstWriter:
-    def __init__(self, report: Report, base_url: str, project: str, author: str, notice: str):
+    def __init__(self, report: Report, base_url: str, project: str, author: str, notice: str, page: str = ""):
         self.report = report
+        self.page = page
         self.author = author
         self.base = base_url if base_url.endswith("/") else base_url + "/"
         self.project = project
@@ -107,11 +114,21 @@ class TypstWriter:
         else:
             self.out.append(f"#change[#lead({q(lead)}) {self.segments(change.old, True)}]")
 
-    def field(self, change: FieldChange) -> None:
+    def field(self, change: FieldChange, label: str) -> None:
         old, new = change.segments()
         left = self.segments(old, True) if old is not None else t("(none)")
         right = self.segments(new, False) if new is not None else t("(none)")
-        self.out.append(f"#change[#raw({q(change.name)}): {left} → {right}]")
+        self.out.append(f"#change[{t(label + ': ')}{left} → {right}]")
+
+    def one_line(self, item: Item, group: Group, previous: Item | None = None) -> None:
+        title, where, happened = wording.one_line(item, group, previous)
+        what = self.link(Link(title, *self.link_target(item.links[0]))) if item.links else t(title)
+        where_text = t(f" (in {where})") if where else ""
+        self.out.append(f"#line[{what}{where_text}{t(': ' + happened)}]")
+
+    @staticmethod
+    def link_target(link: Link) -> tuple:
+        return link.docname, link.label, link.path
 
     def item(self, item: Item) -> None:
         safety = q(wording.safety_label(item)) if item.safety else "none"
@@ -120,7 +137,7 @@ class TypstWriter:
             label = "Where: " if item.status != "removed" else "Was in: "
             self.out.append(t(label) + t("; ").join(self.link(link) for link in item.links))
             self.out.append("")
-        notes = " ".join(part for part in (item.note, wording.moved_note(item)) if part)
+        notes = item.note  # the heading's summary already counts the sentences that moved
         if notes:
             self.out.append(t(notes))
             self.out.append("")
@@ -132,7 +149,7 @@ class TypstWriter:
                 self.change(change)
             self.out.append("")
         for change in item.fields:
-            self.field(change)
+            self.field(change, wording.field_label(item, change.name))
         self.out.append("")
 
     def document(self, epoch: int) -> str:
@@ -153,6 +170,7 @@ class TypstWriter:
             "#show heading: set text(font: sans, fill: navy)",
             "#show heading.where(level: 1): set text(size: 18pt)",
             "#show heading.where(level: 2): it => { pagebreak(weak: true); block(below: 1em, text(size: 14pt, it)) }",
+            "#show heading.where(level: 3): it => block(above: 1.6em, below: 0.8em, text(size: 12pt, it))",
             "#show link: set text(fill: teal)",
             "#set list(spacing: 0.8em)",
             "",
@@ -163,26 +181,45 @@ class TypstWriter:
             "",
             t(f"Compared: the sources of commit {report.from_commit} and of this edition."),
             "",
-            t(wording.counts(report) + " " + wording.reading_time(report)),
+            t(wording.counts(report) + " " + wording.print_time(report)),
             "",
             t(wording.READING_GUIDE),
             "",
         ]
+        if self.page:
+            url = self.base + self.page
+            self.out += [t(wording.PRINT_NOTE + " ") + f"#link({q(url)})[{t(url)}]" + t("."), ""]
         rows = wording.overview(report)
-        if rows:
+        if report.items:
             cells = ", ".join(q(c) for c in wording.OVERVIEW_HEADER)
             body = ", ".join(q(cell) for cells in rows for cell in cells)
             self.out.append(
-                "#table(columns: (1fr, auto, auto, auto, auto), align: (left, right, right, right, right), "
-                "stroke: 0.5pt + grey, inset: 5pt, "
+                "#table(columns: (1fr, auto, auto, auto), align: (left, right, right, right), "
+                "stroke: 0.5pt + grey, inset: 4pt, "
                 f"table.header(..({cells},).map(x => strong(x))), ..({body},))"
             )
             self.out.append("")
-        for _, heading, items in wording.sections(report):
+        for key, heading, grouped in wording.sections(report):
             self.out.append(f"== {t(heading)}")
             self.out.append("")
-            for item in items:
-                self.item(item)
+            self.out.append(t(wording.SAFETY_INTRO if key == "safety" else wording.OTHER_INTRO_PRINT))
+            self.out.append("")
+            if key != "safety":
+                # One line per change: two columns keep the overview to a few pages.
+                self.out.append("#columns(2, gutter: 16pt)[")
+            for group, items in grouped:
+                self.out.append(f"=== {t(group.title)}")
+                self.out.append("")
+                if key == "safety":
+                    self.out += [f"#lead({q(wording.fold_summary(items) + '.')})", ""]
+                for index, item in enumerate(items):
+                    if key == "safety":
+                        self.item(item)
+                    else:
+                        self.one_line(item, group, items[index - 1] if index else None)
+                self.out.append("")
+            if key != "safety":
+                self.out.append("]")
         self.out += [
             f"== {t('Sign-off')}",
             "",
@@ -212,14 +249,16 @@ def _fonts(folder: Path) -> Path:
     return folder
 
 
-def write_pdf(report: Report, pdf: Path, *, base_url: str, project: str, author: str, notice: str) -> Path:
+def write_pdf(
+    report: Report, pdf: Path, *, base_url: str, project: str, author: str, notice: str, page: str = ""
+) -> Path:
     """Write ``pdf`` (and its .typ source beside it); nothing is left at ``pdf`` if Typst fails."""
     import typst
 
     epoch_text = os.environ.get("SOURCE_DATE_EPOCH", "")
     epoch = int(epoch_text) if epoch_text.isdigit() else int(time.time())
     source = pdf.with_suffix(".typ")
-    source.write_text(TypstWriter(report, base_url, project, author, notice).document(epoch), encoding="utf-8")
+    source.write_text(TypstWriter(report, base_url, project, author, notice, page).document(epoch), encoding="utf-8")
     fonts = typst.Fonts(
         include_system_fonts=False, include_embedded_fonts=False, font_paths=[str(_fonts(pdf.parent / ".fonts"))]
     )
