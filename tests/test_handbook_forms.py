@@ -362,13 +362,36 @@ def page_words(pdf: Path, page: int) -> tuple[float, float, list[tuple[float, fl
     return float(size.group(1)), float(size.group(2)), words
 
 
+def quoting_pages(pdf: Path) -> set[int]:
+    """The pages of "What changed in this edition" (0-based), which may quote a form's text in full."""
+    from pypdf import PdfReader
+
+    reader = PdfReader(pdf)
+
+    def entries(outline, depth=0):
+        for item in outline:
+            if isinstance(item, list):
+                yield from entries(item, depth + 1)
+            else:
+                yield depth, normalise(item.title), reader.get_destination_page_number(item)
+
+    flat = list(entries(reader.outline))
+    for index, (depth, title, first) in enumerate(flat):
+        if title == "What changed in this edition":
+            end = next((page for d, _, page in flat[index + 1 :] if d <= depth), len(reader.pages))
+            return set(range(first, end))
+    return set()
+
+
 def assert_form_is_printed_whole(pdf: Path) -> None:
     pages = pdf_pages(pdf)
+    quoted = quoting_pages(pdf)
     for title, last in (
         ("Form A: Pre-treatment screening", "Prescriber"),
         ("Form B: Session monitoring record", "Escort"),
     ):
-        holding = [i for i, text in enumerate(pages) if title in text]
+        # The form's own page: the What-changed appendix may quote its title line among the changes.
+        holding = [i for i, text in enumerate(pages) if title in text and i not in quoted]
         assert len(holding) == 1, (pdf.name, title, holding)
         width, height, words = page_words(pdf, holding[0] + 1)
         assert words, title
