@@ -6,7 +6,8 @@ line, then ``form-grid`` tables. The tests hold each form to the form contract
 (no citations inside the form, tick columns headed Yes, No and N/A, write-in
 cells left empty, one tick for each decision) and look at the PDF itself: on A4
 and on US Letter each form is one page, inside the paper's printable area, with
-no line printed over another.
+no line printed over another, no type under 7.5 pt, the boxed trigger panel at
+9 pt or more and write-in rows at least 5 mm tall.
 """
 
 from __future__ import annotations
@@ -42,6 +43,11 @@ COMMON_FIELDS = (
 )
 
 SCREENING_FIELDS = (
+    # The rules a nurse needs to use the form alone, printed on it.
+    "How to answer",
+    "N/A only for a row that names another product or region",
+    "Contraindication Yes: do not give that product",
+    "Caution Yes",
     # Product and region first: every other row is answered for them.
     "Tick one of each",
     "Esketamine",
@@ -49,14 +55,14 @@ SCREENING_FIELDS = (
     "N/A",
     "Indication and current episode",
     "Antidepressant trials in current episode",
-    # Contraindications of both products, each row naming its product or region.
+    # Contraindications: the vascular ones for both products, each row naming its product or region.
     "Both products: hypersensitivity",
-    "Both products: a rise in blood pressure would be a serious hazard",
-    "aneurysmal vascular disease",
-    "arteriovenous malformation (named in the US label)",
-    "intracerebral haemorrhage",
-    "myocardial infarction, within 6 weeks",
-    "intracranial pressure would be a serious risk",
+    "Both products: a rise in blood pressure or intracranial pressure would be a serious hazard",
+    "Both products: aortic, intracranial or peripheral aneurysm; arteriovenous malformation",
+    "Both products: previous intracerebral haemorrhage",
+    "All except US esketamine: cardiovascular event, e.g. myocardial infarction, within 6 weeks",
+    # The UK Ketalar SmPC's own contraindications, for every intravenous patient.
+    "IV: severe coronary or myocardial disease; stroke; brain injury; eclampsia or pre-eclampsia",
     "hypertensive encephalopathy",
     "Respiratory disease",
     "hyperthyroidism",
@@ -68,27 +74,29 @@ SCREENING_FIELDS = (
     "Child-Pugh C not recommended; B longer monitoring",
     "liver tests",
     "Urinary symptoms",
-    # Pregnancy, contraception and breastfeeding: three rows, each with its action.
-    "Pregnant (record test result): not recommended; if on treatment, stop and counsel",
+    # Pregnancy, contraception and breastfeeding: three rows; one action for pregnancy with either product.
+    "Pregnant (record test result): do not give either product; defer or refer",
     "Could become pregnant, no contraception",
-    "Breastfeeding (US: not recommended; EU, UK: weigh breastfeeding against treatment)",
+    "Breastfeeding (US esketamine: not recommended; EU, UK: weigh against treatment; IV: prescriber decides)",
     "Current medicines",
-    "Benzodiazepine, opioid",
-    "psychostimulant",
-    "monoamine oxidase inhibitor",
+    "Both products: benzodiazepine, opioid",
+    "stimulant (amphetamine, methylphenidate, modafinil, armodafinil) or MAOI",
     "theophylline",
     "nasal corticosteroid",
     "sympathomimetic",
-    "Baseline BP",
-    "above the guide, tell the prescriber",
+    # Both blood-pressure guides, where the reading is written.
+    "Baseline BP (mmHg): above 140/90 (EU, UK from 65: 150/90), tell the prescriber",
     "SpO₂",
     "Respiratory rate",
     "REMS",
     "enrolled",
     "decision to prescribe taken by a psychiatrist",
-    "off-label status explained",
+    "off-label use explained",
+    "EU: national SmPC checked",
+    "UK: hospital, anaesthetist",
     "Consent",
     "Escort home arranged",
+    "Before the first dose: every row that applies is Yes",
     "Decision: tick one",
     "Proceed",
     "Defer",
@@ -100,6 +108,7 @@ SCREENING_FIELDS = (
 
 SESSION_FIELDS = (
     "Tick one of each",
+    "N/A only for a row naming another product or region",
     "Session no.",
     "Dose",
     "Escalation contact",
@@ -107,48 +116,56 @@ SESSION_FIELDS = (
     "N/A",
     "BP not above 140/90 (EU, UK from 65: 150/90)",
     "no food 2 h",
-    "nasal steroid or decongestant",
+    "nasal steroid, decongestant",
     "No new opioids, sedatives, stimulants, MAOIs",
     "No other new medicines, alcohol or drugs",
     "Not pregnant",
-    "Pregnant: do not dose; stop treatment and counsel",
+    "Not breastfeeding, or decision recorded",
+    "Pregnant: no dose of either product; stop treatment and counsel",
     "No new urinary symptoms",
     "suicide risk",
     "Escort home confirmed",
-    # Readiness for the airway and for resuscitation.
-    "Pulse oximeter on and working",
+    # Readiness for the airway and for resuscitation, for both products.
+    "Both: oximeter, oxygen, suction, airway kit ready",
+    "Both: BLS-trained staff; resuscitation kit ready",
     "IV: airway-skilled clinician present",
-    "IV: oxygen, suction, airway equipment ready",
-    "resuscitation kit and CPR-trained staff present",
     "Dose decision: tick one",
     "Give",
     "Withhold",
     "Reason",
-    "Prescriber on site: name and signature",
-    "1st device or infusion",
-    "Lot or batch number",
-    "CD register: entry, witness",
-    "Wastage and witness",
-    # The label's qualitative triggers and the sedation scale, printed on the form itself.
-    "Emergency care now",
-    "chest pain, shortness of breath, sudden severe headache, visual disturbance, seizure",
+    "Prescriber on site",
+    "Time 0: start",
+    "Lot or batch",
+    "CD register, witness",
+    "Wastage, witness",
+    # The boxed panel: the label's triggers, the form's own by score and sign, and what to do at once.
+    "Act at once, at any reading",
+    "Emergency team now",
+    "chest pain, breathlessness, sudden severe headache, visual disturbance, seizure",
     "focal neurological deficit",
-    "loss of consciousness (MOAA/s 0)",
-    "experienced in managing blood pressure",
+    "Until help comes",
+    "open the airway",
+    "bag and mask",
+    "CPR",
+    "experienced in managing BP",
     "slow or shallow breathing",
-    "responds only to shaking or pain, or not at all (MOAA/s 2 or less)",
+    "MOAA/s 2 or 1",
     "IV: stop or slow the infusion, then call",
-    "5 responds readily to name spoken in normal tone",
-    "2 only after mild prodding or shaking",
-    "1 only after painful trapezius squeeze",
-    "0 no response after painful trapezius squeeze",
-    # Numerical limits are the service's own: a row of blanks, never numbers.
-    "Service limit",
+    "MOAA/s 3: continuous SpO₂, staff at the bedside",
+    "Distressing dissociation",
+    "5 ready response to name",
+    "2 only to prodding, shaking",
+    "1 only to painful trapezius squeeze",
+    # Numerical limits are the service's own: rows of blanks, never numbers, with room for both limits.
+    "Service limit: upper",
+    "Service limit: lower",
     "From start",
     "Before dose",
     "+40 min",
-    "+115 min",
-    "continuation sheet",
+    "+50 min",
+    "40 min after the last device",
+    "+110 min",
+    "a copy of this grid",
     "about 4 h",
     "Before discharge",
     "BP",
@@ -161,15 +178,15 @@ SESSION_FIELDS = (
     "Initials",
     "Discharge",
     "at least 2 h since the first device",
-    "US: BP falling; clinically stable for at least 2 h",
-    "EU, UK, IV: clinically stable",
+    # Discharge: the same blood-pressure and heart-rate condition in every region, or the prescriber's reason.
+    "BP and HR within service limits, not rising",
+    "Stable; sedation, dissociation resolved (MOAA/s 5)",
     "Breathing normal",
-    "Sedation and dissociation resolved (MOAA/s 5)",
     "Escort present",
     "no driving until the next day",
     "REMS Patient Monitoring Form",
     "UK: Readiness to Leave checklist completed",
-    "Observer",
+    "Any discharge No",
     "Discharging clinician",
     "Escort",
 )
@@ -231,9 +248,9 @@ def test_time_grid_is_anchored_to_the_first_dose(handbook):
         if "From start" in table.select_one("thead").get_text()
     )
     points = [normalise(row.find(["td", "th"]).get_text()) for row in grid.select("tbody tr")]
-    # The service writes its limits in the first row, above the readings.
-    assert points[0] == "Service limit", points
-    points = points[1:]
+    # The service writes its limits, upper and lower, in the first two rows, above the readings.
+    assert points[:2] == ["Service limit: upper", "Service limit: lower"], points
+    points = points[2:]
     assert points[0] == "Before dose" and points[-1] == "Before discharge"
     minutes = [int(m.group(1)) for p in points if (m := re.fullmatch(r"\+(\d+) min", p))]
     assert minutes == sorted(minutes) and 40 in minutes, points
@@ -306,7 +323,7 @@ def test_regional_requirements_have_rows_of_their_own(handbook, row):
 
 
 def test_time_grid_covers_the_blood_pressure_rise(handbook):
-    """Readings every 15 min after the 40-min peak, to about 2 h, then blank rows to carry them on."""
+    """A reading 40 min after the last of three devices, then every 15 min to nearly 2 h, then blank rows."""
     grid = next(
         table
         for table in the_form(handbook, "monitoring-record").select("table")
@@ -314,10 +331,12 @@ def test_time_grid_covers_the_blood_pressure_rise(handbook):
     )
     points = [normalise(row.find(["td", "th"]).get_text()) for row in grid.select("tbody tr")]
     minutes = [int(m.group(1)) for p in points if (m := re.fullmatch(r"\+(\d+) min", p))]
-    after_peak = [m for m in minutes if m >= 40]
+    # 40 min after the first device (the REMS reading) and after the third, 10 min later (84 mg).
+    assert {40, 50} <= set(minutes), minutes
+    after_peak = [m for m in minutes if m >= 50]
     steps = {b - a for a, b in itertools.pairwise(after_peak)}
-    assert steps == {15}, f"readings after the 40-min peak are not every 15 min: {after_peak}"
-    assert max(minutes) >= 115, minutes
+    assert steps == {15}, f"readings after the last device's peak are not every 15 min: {after_peak}"
+    assert max(minutes) >= 110, minutes
     continuation = [p for p in points if p == "+___ min"]
     assert len(continuation) >= 2 and points.index(continuation[0]) > points.index(f"+{max(minutes)} min"), points
 
@@ -362,36 +381,76 @@ def page_words(pdf: Path, page: int) -> tuple[float, float, list[tuple[float, fl
     return float(size.group(1)), float(size.group(2)), words
 
 
-def quoting_pages(pdf: Path) -> set[int]:
-    """The pages of "What changed in this edition" (0-based), which may quote a form's text in full."""
+MIN_BODY_PT = 7.5  # the smallest type a printed form may use
+MIN_PANEL_PT = 9  # the boxed panel of triggers and first actions
+MIN_ROW_MM = 5  # a write-in row
+
+
+def page_type_sizes(pdf: Path, page: int) -> list[tuple[float, str]]:
+    """Every run of text on a page with the size it prints at (font size times the text and graphics scales)."""
     from pypdf import PdfReader
 
-    reader = PdfReader(pdf)
+    runs: list[tuple[float, str]] = []
 
-    def entries(outline, depth=0):
-        for item in outline:
+    def visit(text, cm, tm, font, size):
+        if text.strip():
+            scale = (tm[0] ** 2 + tm[1] ** 2) ** 0.5 * (cm[0] ** 2 + cm[1] ** 2) ** 0.5
+            runs.append((round(size * scale, 2), text))
+
+    PdfReader(str(pdf)).pages[page - 1].extract_text(visitor_text=visit)
+    return runs
+
+
+def assert_form_is_legible(pdf: Path, page: int, title: str, words) -> None:
+    """Type no smaller than 7.5 pt, the trigger panel at 9 pt or more, write-in rows at least 5 mm tall."""
+    runs = page_type_sizes(pdf, page)
+    assert runs, (pdf.name, title)
+    smallest = min(size for size, _ in runs)
+    assert smallest >= MIN_BODY_PT, (pdf.name, title, smallest, [text for size, text in runs if size == smallest][:5])
+    if title.startswith("Form B"):
+        panel = [size for size, text in runs if "Emergency team now" in text or "Until help comes" in text]
+        assert panel and min(panel) >= MIN_PANEL_PT, (pdf.name, title, panel)
+        # The time grid's rows: the distance between one "+NN" label and the next is a row's height.
+        tops = [w[1] for w in words if re.fullmatch(r"\+\d+", w[4])]
+    else:
+        tops = [w[1] for w in words if w[4] in ("Assessor", "Prescriber")][-2:]
+    pitches = [(b - a) * 25.4 / 72 for a, b in itertools.pairwise(tops)]
+    assert pitches and min(pitches) >= MIN_ROW_MM - 0.1, (pdf.name, title, [round(p, 2) for p in pitches])
+
+
+def appendix_pages(pdf: Path) -> dict[str, range]:
+    """Each appendix's pages (0-based), from the PDF's outline: its bookmark to the next one."""
+    from pypdf import PdfReader
+
+    reader = PdfReader(str(pdf))
+    marks: list[tuple[str, int]] = []
+
+    def walk(items) -> None:
+        for item in items:
             if isinstance(item, list):
-                yield from entries(item, depth + 1)
+                walk(item)
             else:
-                yield depth, normalise(item.title), reader.get_destination_page_number(item)
+                marks.append((normalise(item.title.replace("\xa0", " ")), reader.get_destination_page_number(item)))
 
-    flat = list(entries(reader.outline))
-    for index, (depth, title, first) in enumerate(flat):
-        if title == "What changed in this edition":
-            end = next((page for d, _, page in flat[index + 1 :] if d <= depth), len(reader.pages))
-            return set(range(first, end))
-    return set()
+    walk(reader.outline)
+    marks.sort(key=lambda mark: mark[1])
+    return {
+        title: range(page, next((p for _, p in marks if p > page), len(reader.pages)))
+        for title, page in marks
+        if title.startswith("Appendix ")
+    }
 
 
 def assert_form_is_printed_whole(pdf: Path) -> None:
     pages = pdf_pages(pdf)
-    quoted = quoting_pages(pdf)
-    for title, last in (
-        ("Form A: Pre-treatment screening", "Prescriber"),
-        ("Form B: Session monitoring record", "Escort"),
+    appendices = appendix_pages(pdf)
+    for appendix, title, last in (
+        ("Appendix A", "Form A: Pre-treatment screening", "Prescriber"),
+        ("Appendix B", "Form B: Session monitoring record", "Escort"),
     ):
-        # The form's own page: the What-changed appendix may quote its title line among the changes.
-        holding = [i for i, text in enumerate(pages) if title in text and i not in quoted]
+        # Within its own appendix: the back matter's list of changes may quote a form's first line.
+        own = next(pages_ for name, pages_ in appendices.items() if name.startswith(appendix))
+        holding = [i for i in own if title in pages[i]]
         assert len(holding) == 1, (pdf.name, title, holding)
         width, height, words = page_words(pdf, holding[0] + 1)
         assert words, title
@@ -412,6 +471,7 @@ def assert_form_is_printed_whole(pdf: Path) -> None:
         assert not overlapping, (pdf.name, title, overlapping[:10])
         # The form's last row is on the page too.
         assert last in [w[4] for w in words], (pdf.name, title, last)
+        assert_form_is_legible(pdf, holding[0] + 1, title, words)
 
 
 def test_forms_print_whole_on_one_a4_page(handbook):
