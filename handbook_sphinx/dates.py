@@ -25,8 +25,15 @@ def months_between(earlier: dt.date, later: dt.date) -> int:
     return (later.year - earlier.year) * 12 + later.month - earlier.month - (later.day < earlier.day)
 
 
+MONTHS = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)
+
+
 def long_date(day: dt.date) -> str:
-    return f"{day.day} {day:%B %Y}"
+    """"5 March 2026": English month names whatever the locale (sphinx-build calls setlocale, so %B would follow LANG)."""
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
 def parse_date(value) -> dt.date | None:
