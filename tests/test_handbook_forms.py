@@ -419,7 +419,10 @@ def assert_form_is_legible(pdf: Path, page: int, title: str, words) -> None:
 
 
 def appendix_pages(pdf: Path) -> dict[str, range]:
-    """Each appendix's pages (0-based), from the PDF's outline: its bookmark to the next one."""
+    """Each appendix's pages (0-based), from the PDF's outline: its bookmark to the next one.
+
+    The appendix's own bookmark is the first with its title: "What changed in this edition" has bookmarks
+    named after the appendices too, for their changes, and they come later in the book."""
     from pypdf import PdfReader
 
     reader = PdfReader(str(pdf))
@@ -434,11 +437,11 @@ def appendix_pages(pdf: Path) -> dict[str, range]:
 
     walk(reader.outline)
     marks.sort(key=lambda mark: mark[1])
-    return {
-        title: range(page, next((p for _, p in marks if p > page), len(reader.pages)))
-        for title, page in marks
-        if title.startswith("Appendix ")
-    }
+    pages: dict[str, range] = {}
+    for title, page in marks:
+        if title.startswith("Appendix ") and title not in pages:
+            pages[title] = range(page, next((p for _, p in marks if p > page), len(reader.pages)))
+    return pages
 
 
 def assert_form_is_printed_whole(pdf: Path) -> None:

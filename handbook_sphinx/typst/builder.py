@@ -20,6 +20,7 @@ same bytes in any time zone.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import shutil
@@ -37,7 +38,8 @@ from sphinx.util.display import progress_message
 from sphinx.util.nodes import inline_all_toctrees
 from sphinx.util.osutil import ensuredir
 
-from handbook_sphinx.chapter_meta import build_date, chapter_dates, long_date
+from handbook_sphinx.chapter_meta import chapter_dates
+from handbook_sphinx.dates import build_date, long_date
 from handbook_sphinx.numbering import chapter_numbers
 
 from .translator import IndexTarget, TypstTranslator, escape, string
@@ -403,7 +405,9 @@ class TypstBuilder(Builder):
         )
         tmp = pdf.with_name(f".{pdf.name}.tmp")
         epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
-        timestamp = int(epoch) if epoch.isdigit() else int(build_date().strftime("%s"))
+        # Without SOURCE_DATE_EPOCH: midnight UTC of the build date, the same in every time zone.
+        midnight = dt.datetime.combine(build_date(), dt.time(), tzinfo=dt.UTC)
+        timestamp = int(epoch) if epoch.isdigit() else int(midnight.timestamp())
         try:
             _, warnings = typst.compile_with_warnings(
                 str(main),
