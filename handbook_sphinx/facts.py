@@ -1,7 +1,8 @@
 """The handbook's names and lists from ``handbook.toml``, for conf.py, the tools and the tests.
 
 One fact, one place: the PDF and EPUB base name, the decks and their
-downloads, the What-changed PDF's name and the known warnings are written
+downloads, the What-changed PDF's name, the known warnings and what a copy
+of the project needs to build are written
 once, in ``handbook.toml`` beside ``conf.py``.
 """
 
@@ -53,6 +54,7 @@ class Facts:
     deck_downloads: tuple[DeckDownload, ...]
     changes_pdf: str  # "changes-{from}-{to}.pdf"
     known_warnings: tuple[KnownWarning, ...]
+    build_inputs: tuple[str, ...] = ()  # the files and folders a copy of the project needs to build
 
     @property
     def pdf_name(self) -> str:
@@ -88,4 +90,5 @@ def load(path: Path = FACTS_FILE) -> Facts:
         deck_downloads=tuple(DeckDownload(**download) for download in data["deck_downloads"]),
         changes_pdf=data["changes_pdf"],
         known_warnings=tuple(KnownWarning(**warning) for warning in data.get("known_warnings", [])),
+        build_inputs=tuple(data.get("build_inputs", ())),
     )

@@ -23,24 +23,9 @@ from handbook_build import (
 )
 from test_handbook_pdf import assert_forms_one_page_each
 
-pytestmark = pytest.mark.handbook
+from handbook_sphinx.facts import load
 
-# What a copy of the project needs to build (the venv is shared by symlink).
-PROJECT_PARTS = (
-    "conf.py",
-    "editions.yaml",
-    "Makefile",
-    "pyproject.toml",
-    "requirements.lock",
-    "handbook.toml",
-    "docs",
-    "snippets",
-    "slides",
-    "data",
-    "theme",
-    "handbook_sphinx",
-    "tools",
-)
+pytestmark = pytest.mark.handbook
 
 
 def different_files(left: Path, right: Path) -> list[str]:
@@ -62,7 +47,7 @@ def project_copy(tmp_path_factory) -> Path:
     """A throwaway copy of the project, for builds that break things on purpose."""
     root = tmp_path_factory.mktemp("project") / "handbook"
     root.mkdir()
-    for part in PROJECT_PARTS:
+    for part in load().build_inputs:  # handbook.toml; the venv is shared by symlink
         source = PROJECT / part
         if source.is_dir():
             shutil.copytree(source, root / part, ignore=shutil.ignore_patterns("__pycache__"))

@@ -28,26 +28,14 @@ import json
 import shlex
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-PARTS = (
-    "Makefile",
-    "conf.py",
-    "pyproject.toml",
-    "editions.yaml",
-    "requirements.lock",
-    "handbook.toml",
-    "package.json",
-    "package-lock.json",
-    "docs",
-    "snippets",
-    "slides",
-    "data",
-    "theme",
-    "handbook_sphinx",
-    "tools",
-)
+sys.path.insert(0, str(ROOT))
+
+from handbook_sphinx.facts import load  # noqa: E402  (handbook.toml: what a copy of the project needs)
+
 EDITED = "docs/part-1-foundations/history.md"
 SCALING = (20, 60, 160)
 # name, limit, numerator, denominator: each target is a ratio of two measurements' mean wall times.
@@ -63,7 +51,7 @@ TARGETS = (
 def scratch(work: Path) -> None:
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
-    for part in PARTS:
+    for part in load().build_inputs:
         source = ROOT / part
         if source.is_dir():
             shutil.copytree(source, work / part, ignore=shutil.ignore_patterns("__pycache__"))
