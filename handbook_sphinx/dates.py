@@ -26,13 +26,23 @@ def months_between(earlier: dt.date, later: dt.date) -> int:
 
 
 MONTHS = (
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
 )
 
 
 def long_date(day: dt.date) -> str:
-    """"5 March 2026": English month names whatever the locale (sphinx-build calls setlocale, so %B would follow LANG)."""
+    """ "5 March 2026": English month names whatever the locale (sphinx-build calls setlocale, so %B would follow LANG)."""
     return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
