@@ -3,8 +3,9 @@
 #   make all     build the site, the PDF, the EPUB and the decks (+ deck PDFs)
 #   make test    run the whole test suite (what CI runs)
 #
-# Both install what is missing first: a virtual environment with the pinned
-# Python packages, and the PDF's fonts, Chromium and epubcheck through apt.
+# Both install what is missing first: a virtual environment with every Python
+# package from requirements.lock (hashes checked), and the PDF's fonts,
+# Chromium and epubcheck through apt.
 
 SHELL          := /bin/bash
 .DEFAULT_GOAL  := help
@@ -19,17 +20,28 @@ PAPER          ?= a4
 # DRAFT=1 lets chapters whose review is older than 18 months build locally.
 DRAFT          ?=
 JOBS           ?= 2
-PDFNAME        := ketamine-therapy-handbook
+# The PDF's and EPUB's base name, from handbook.toml (one place for it).
+PDFNAME        := $(shell $(PYTHON) tools/config.py basename)
+# The committee's What-changed PDFs, as a pattern (handbook.toml).
+CHANGESPDF     := $(shell $(PYTHON) tools/config.py changes-pdf-glob)
+# Every Python package, direct and indirect, pinned with hashes (make lock).
+LOCK           := requirements.lock
 
 # Reproducible outputs: the build date is the commit date unless set.
+# Evaluated once (not once per recipe line).
 SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || date +%s)
+SOURCE_DATE_EPOCH := $(SOURCE_DATE_EPOCH)
 export SOURCE_DATE_EPOCH
 
 ifneq ($(filter $(PAPER),a4 letter),$(PAPER))
   $(error PAPER must be a4 or letter, not '$(PAPER)')
 endif
 PAPEROPT := -D typst_paper=$(PAPER)
-DRAFTOPT := $(if $(DRAFT),-D handbook_allow_stale_reviews=1)
+ifeq ($(DRAFT),1)
+  DRAFTOPT := -D handbook_allow_stale_reviews=1
+else
+  DRAFTOPT :=
+endif
 # DECK_PDFS=0 publishes the site without the deck PDFs, for hosts that have no
 # Chromium to print them (Read the Docs); the home page then omits their links.
 DECK_PDFS ?= 1
@@ -42,10 +54,11 @@ else
   SITEDECKS  := slides-pdf
   SITEDEPS   := browser-deps
 endif
-ALLOPTS  = -c . $(SPHINXOPTS) $(DRAFTOPT) $(DECKPDFOPT) $(O)
+# Internal reports (snippet traceability) go to $(BUILDDIR)/reports, never into a published output.
+ALLOPTS  = -c . $(SPHINXOPTS) $(DRAFTOPT) -D handbook_reports_dir=$(BUILD)/reports $(O)
 BUILD    := $(abspath $(BUILDDIR))
 
-.PHONY: help all html pdf epub slides slides-pdf slides-pptx site changes live linkcheck test bench hooks clean deps python-deps pdf-deps browser-deps epub-deps node-deps
+.PHONY: help all html pdf epub slides slides-pdf slides-pptx site changes live linkcheck test test-fast bench lock hooks clean deps python-deps pdf-deps browser-deps epub-deps node-deps bench-deps
 
 help: ## Show this help
 	@echo "Ketamine Therapy for Mood Disorders: build targets"
@@ -59,18 +72,23 @@ all: deps ## Build every output: site, PDF, EPUB, decks, deck PDFs and PowerPoin
 
 # -- One sphinx-build call per output ----------------------------------------
 # On failure the target's output is removed, so a failed build never leaves
-# an output behind that looks current.
+# an output behind that looks current, and so is its saved environment: it
+# marks the broken document as read, so the next run, with nothing changed,
+# would skip the warning and pass.
+# $(call failed,<output>,<paths>) removes <paths> and fails.
+failed = { rm -rf $(2); echo "$(1) build failed: removed $(2)" >&2; exit 1; }
 
 html: python-deps ## Build the HTML handbook into $(BUILDDIR)/html
-	$(SPHINXBUILD) -b html -d $(BUILD)/doctrees/html docs $(BUILD)/html $(ALLOPTS) \
-	  || { rm -rf $(BUILD)/html; echo "html build failed: $(BUILDDIR)/html removed" >&2; exit 1; }
+	@# DECK_PDFS is the home page's business only (site_links, not loaded by the decks).
+	$(SPHINXBUILD) -b html -d $(BUILD)/doctrees/html docs $(BUILD)/html $(ALLOPTS) $(DECKPDFOPT) \
+	  || $(call failed,html,$(BUILD)/html $(BUILD)/doctrees/html)
 
 # The PDF: Sphinx's doctree as Typst, compiled in process to a tagged PDF/UA-1
 # (handbook_sphinx/typst). The builder writes no PDF when anything went wrong.
 pdf: python-deps pdf-deps ## Build the PDF handbook into $(BUILDDIR)/pdf (PAPER=a4|letter)
 	@rm -f $(BUILD)/pdf/$(PDFNAME).pdf
 	$(SPHINXBUILD) -b typst -d $(BUILD)/doctrees/typst docs $(BUILD)/typst $(ALLOPTS) $(PAPEROPT) \
-	  || { rm -f $(BUILD)/typst/$(PDFNAME).pdf; echo "pdf build failed: no PDF written" >&2; exit 1; }
+	  || $(call failed,pdf,$(BUILD)/typst $(BUILD)/doctrees/typst)
 	@mkdir -p $(BUILD)/pdf
 	@cp $(BUILD)/typst/$(PDFNAME).pdf $(BUILD)/pdf/.$(PDFNAME).pdf.tmp
 	@mv $(BUILD)/pdf/.$(PDFNAME).pdf.tmp $(BUILD)/pdf/$(PDFNAME).pdf
@@ -78,13 +96,13 @@ pdf: python-deps pdf-deps ## Build the PDF handbook into $(BUILDDIR)/pdf (PAPER=
 
 epub: python-deps ## Build the EPUB 3 edition into $(BUILDDIR)/epub
 	$(SPHINXBUILD) -b epub -d $(BUILD)/doctrees/epub docs $(BUILD)/epub $(ALLOPTS) \
-	  || { rm -rf $(BUILD)/epub; echo "epub build failed: $(BUILDDIR)/epub removed" >&2; exit 1; }
+	  || $(call failed,epub,$(BUILD)/epub $(BUILD)/doctrees/epub)
 
 # The decks link into the handbook through its objects.inv, so html first.
 slides: html ## Build the reveal.js training decks into $(BUILDDIR)/slides
 	$(SPHINXBUILD) -b revealjs -t decks -d $(BUILD)/doctrees/slides slides $(BUILD)/slides $(ALLOPTS) \
 	  -D handbook_inventory=$(BUILD)/html/objects.inv \
-	  || { rm -rf $(BUILD)/slides; echo "slides build failed: $(BUILDDIR)/slides removed" >&2; exit 1; }
+	  || $(call failed,slides,$(BUILD)/slides $(BUILD)/doctrees/slides)
 
 # Three PDFs per deck: slides, trainer notes and participant handout (A4, or
 # Letter with PAPER=letter). The script removes them all if one fails.
@@ -95,7 +113,7 @@ slides-pdf: slides browser-deps ## Print each deck to PDF: slides, trainer notes
 slides-pptx: html ## Write each deck as a PowerPoint file into $(BUILDDIR)/slides-pptx
 	$(SPHINXBUILD) -b pptx -t decks -d $(BUILD)/doctrees/slides-pptx slides $(BUILD)/slides-pptx $(ALLOPTS) \
 	  -D handbook_inventory=$(BUILD)/html/objects.inv \
-	  || { rm -rf $(BUILD)/slides-pptx; echo "slides-pptx build failed: $(BUILDDIR)/slides-pptx removed" >&2; exit 1; }
+	  || $(call failed,slides-pptx,$(BUILD)/slides-pptx $(BUILD)/doctrees/slides-pptx)
 
 # "What changed": the working tree against an earlier edition (FROM=1.0.0 or
 # a commit; default: the previous edition in editions.yaml), listed here and
@@ -123,7 +141,7 @@ site: ## Assemble the published site in $(BUILDDIR)/site (handbook, /slides/, /d
 	@cp $(BUILD)/pdf/$(PDFNAME).pdf $(BUILD)/epub/$(PDFNAME).epub $(BUILD)/.site.tmp/downloads/
 	@$(if $(filter slides-pdf,$(SITEDECKS)),cp $(BUILD)/slides-pdf/*.pdf $(BUILD)/.site.tmp/downloads/)
 	@cp $(BUILD)/slides-pptx/*.pptx $(BUILD)/.site.tmp/downloads/
-	@find $(BUILD)/changes -maxdepth 1 -name 'changes-*.pdf' -exec cp {} $(BUILD)/.site.tmp/downloads/ \;
+	@find $(BUILD)/changes -maxdepth 1 -name '$(CHANGESPDF)' -exec cp {} $(BUILD)/.site.tmp/downloads/ \;
 	@mv $(BUILD)/.site.tmp $(BUILD)/site
 	@echo "Site: $(BUILDDIR)/site (preview: python3 -m http.server -d $(BUILDDIR)/site 8000)"
 
@@ -134,12 +152,18 @@ live: python-deps ## Preview the handbook with live reload (sphinx-autobuild)
 linkcheck: python-deps ## Check external links (needs the network; never part of test)
 	$(SPHINXBUILD) -b linkcheck -d $(BUILD)/doctrees/linkcheck docs $(BUILD)/linkcheck -c . -n -q $(O)
 
-test: deps ## Run the whole test suite (builds every output in a fresh tree)
+test: deps ## Run the whole test suite (builds every output in a fresh tree; CI runs this)
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
-# Scratch copies in $(BUILDDIR)/bench/work; BENCH_ARGS=--quick for a smoke run.
-bench: deps ## Time every build, incremental builds and scaling into $(BUILDDIR)/bench (bench.md, bench.json)
-	$(VENV)/bin/python tools/bench.py --builddir $(BUILD) --venv $(abspath $(VENV)) $(BENCH_ARGS)
+# The machinery, bad-input, Makefile, workflow and habit tests: no full
+# handbook build, about a minute. Before pushing, and on pull requests.
+test-fast: python-deps ## Run the fast tests only (no full handbook build)
+	$(VENV)/bin/pytest -m "not handbook" $(PYTEST_ARGS)
+
+# hyperfine and GNU time, in a scratch copy under $(BUILDDIR)/bench/work;
+# BENCH_ARGS="--runs 1 --no-scaling" for a quick look.
+bench: deps bench-deps ## Time the builds (hyperfine) and their peak memory into $(BUILDDIR)/bench (bench.md, bench.json)
+	$(VENV)/bin/python tools/bench.py --builddir $(BUILD) $(BENCH_ARGS)
 
 hooks: python-deps ## Install the pre-commit hooks (ruff, codespell, whitespace, YAML/TOML, content checks)
 	$(VENV)/bin/pre-commit install
@@ -153,12 +177,20 @@ deps: python-deps pdf-deps browser-deps epub-deps node-deps
 
 python-deps: $(VENV)/.installed
 
-$(VENV)/.installed: pyproject.toml tools/requirements.py
+# Exactly the lock: every package with its hash, nothing resolved here.
+$(VENV)/.installed: $(LOCK)
 	@test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV) \
 	  || { echo "missing: Python 3.11 with venv (apt-get install python3-venv)" >&2; exit 1; }
-	$(VENV)/bin/python tools/requirements.py pyproject.toml > $(VENV)/requirements.txt
-	$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r $(VENV)/requirements.txt
+	$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r $(LOCK)
 	@touch $@
+
+# After changing a pin in pyproject.toml (or adding a package): make lock,
+# then commit pyproject.toml and requirements.lock. UPGRADE=1 also moves every
+# unpinned indirect dependency to its newest release. Needs PyPI.
+lock: python-deps ## Re-resolve requirements.lock from pyproject.toml's pins (UPGRADE=1: newest indirect ones)
+	$(VENV)/bin/uv pip compile pyproject.toml --extra dev --generate-hashes --python-version 3.11 \
+	  $(if $(filter 1,$(UPGRADE)),--upgrade) --quiet -o $(LOCK)
+	@echo "$(LOCK) updated: commit it with pyproject.toml"
 
 pdf-deps:
 	@tools/ensure-system-packages pdf
@@ -168,6 +200,9 @@ browser-deps:
 
 epub-deps:
 	@tools/ensure-system-packages epub
+
+bench-deps:
+	@tools/ensure-system-packages bench
 
 # axe-core (the accessibility tests) from the npm registry, at the version
 # package-lock.json pins; reinstalled only when package*.json change.

@@ -19,8 +19,14 @@ ROOT = Path(__file__).resolve().parent
 # so an author's edit to them takes effect without reinstalling anything.
 sys.path.insert(0, str(ROOT))
 
+from sphinx.util.i18n import format_date  # noqa: E402
+
+from handbook_sphinx import facts  # noqa: E402
 from handbook_sphinx.changes.editions import EditionsError, load_editions  # noqa: E402
-from handbook_sphinx.chapter_meta import build_date, long_date  # noqa: E402
+from handbook_sphinx.dates import build_date  # noqa: E402
+
+# handbook.toml: the names of the PDF, the EPUB and the downloads, the decks, the known warnings.
+FACTS = facts.load()
 
 # The deck build is the only one that loads sphinx-revealjs: it declares
 # itself unsafe for parallel reading and would slow every other build.
@@ -42,9 +48,11 @@ except EditionsError as error:
 release = EDITION.display
 version = EDITION.version
 # SOURCE_DATE_EPOCH (the Makefile sets it to the commit time) makes the date,
-# and with it every output, reproducible.
+# and with it every output, reproducible. Sphinx's own date formatting reads
+# it (in UTC); the footer, the PDF and the decks need the string here.
 BUILD_DATE = build_date()
-today = long_date(BUILD_DATE)
+today_fmt = "%-d %B %Y"
+today = format_date(today_fmt, language="en")
 copyright = f"{BUILD_DATE.year}, {author}"
 handbook_notice = "Educational material, not medical advice."
 handbook_notice_long = (
@@ -114,16 +122,10 @@ myst_heading_anchors = 0
 
 nitpicky = True
 # Every build runs with -W --keep-going (Makefile). A warning that cannot be
-# fixed is suppressed by its type only, listed in tests/known-warnings.txt
-# with its reason, and a test fails when that entry stops firing.
-suppress_warnings: list[str] = []
-if DECKS:
-    # Each deck has its own bibliography (hidden on its references slide,
-    # printed in its handout), so a key cited in two decks sits in two
-    # bibliographies; sphinxcontrib-bibtex reports that as a
-    # duplicate although each deck's list is complete. Listed with its reason
-    # in tests/known-warnings.txt, whose test fails once it no longer fires.
-    suppress_warnings = ["bibtex.duplicate_citation", "bibtex.duplicate_label"]
+# fixed is suppressed by its type only, exactly as handbook.toml lists it
+# (known_warnings, each with its reason); tests/test_known_warnings.py fails
+# when an entry stops firing, and when anything else is suppressed.
+suppress_warnings = FACTS.suppressed("decks" if DECKS else "handbook")
 
 # -- Handbook options (handbook_sphinx) ---------------------------------------
 
@@ -197,14 +199,13 @@ SITE_URL = (
 )
 html_baseurl = SITE_URL if SITE_URL.endswith("/") else SITE_URL + "/"
 
-# One entry per deck: (file name in slides/, title). The home page's
-# download list and the sitemap are built from it.
-handbook_decks = [
-    ("part-1-foundations", "Part I: Foundations"),
-    ("part-2-clinical-use", "Part II: Clinical use and the evidence"),
-    ("part-3-safe-practice", "Part III: Safe practice"),
-]
-handbook_pdf_name = "ketamine-therapy-handbook.pdf"
+# One entry per deck (handbook.toml): (file name in slides/, title). The
+# home page's download list, the sitemap and the PowerPoint builder are built from it.
+handbook_decks = [(deck.name, deck.title) for deck in FACTS.decks]
+# Each deck's downloads (handbook.toml): (suffix, link text, make target).
+handbook_deck_downloads = [(d.suffix, d.label, d.target) for d in FACTS.deck_downloads]
+handbook_pdf_name = FACTS.pdf_name
+handbook_epub_name = FACTS.epub_name
 # The PDF's keywords (document information and XMP metadata).
 handbook_keywords = [
     "ketamine",
@@ -214,7 +215,6 @@ handbook_keywords = [
     "mood disorders",
     "handbook",
 ]
-handbook_epub_name = "ketamine-therapy-handbook.epub"
 # make site DECK_PDFS=0 turns this off where Chromium cannot print the decks.
 handbook_deck_pdfs = True
 
@@ -251,12 +251,12 @@ epub_author = author
 epub_publisher = author
 epub_copyright = copyright
 epub_show_urls = "no"
-epub_basename = "ketamine-therapy-handbook"
+epub_basename = FACTS.basename
 epub_description = f"{handbook_subtitle}. {handbook_notice}"
 # Sphinx writes epub_uid (an XML name, so no "urn:" colon) into toc.ncx as
 # dtb:uid, and epubcheck requires it to equal the OPF dc:identifier, which is
 # epub_identifier: the two must be the same string (NCX-001 otherwise).
-epub_identifier = "ketamine-therapy-handbook"
+epub_identifier = FACTS.basename
 epub_uid = epub_identifier
 # theme/static/epub.css replaces the epub theme's own epub.css (same name in
 # html_static_path), which the theme links already: listing it here as well
@@ -264,11 +264,7 @@ epub_uid = epub_identifier
 epub_css_files: list[str] = []
 # html_static_path also holds the web site's and the decks' files; they are
 # no part of the book (deck.css uses CSS nesting, which epubcheck rejects).
-# A build without -d keeps its doctrees inside the output directory; they are
-# no part of it either (Sphinx otherwise warns about each one).
 epub_exclude_files = [
-    "snippet-traceability.json",
-    "snippet-traceability.md",
     "_static/deck.css",
     "_static/handbook.css",
     "_static/favicon.svg",
@@ -276,12 +272,8 @@ epub_exclude_files = [
     "_static/logo-dark.svg",
     "_static/og-card.png",
     "_static/og-card.svg",
-    ".doctrees/environment.pickle",
     # Sphinx's backup of the build info after a config change, not content.
     ".buildinfo.bak",
-] + [
-    ".doctrees/" + doc.relative_to(ROOT / "docs").with_suffix(".doctree").as_posix()
-    for doc in sorted((ROOT / "docs").rglob("*.md"))
 ]
 
 # -- PDF options (the Typst builder) -----------------------------------------

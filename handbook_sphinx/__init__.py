@@ -1,8 +1,10 @@
 """Sphinx extensions for the Ketamine Therapy handbook, one module per feature.
 
 ``handbook_sphinx`` itself is an extension that loads the feature modules the
-handbook and the decks share; ``handbook_sphinx.decks`` is loaded only by the
-reveal.js build (see ``conf.py``).
+handbook and the decks share; ``handbook_sphinx.decks`` and
+``handbook_sphinx.pptx`` are loaded only by the deck builds, ``typst``,
+``changes``, ``site_links`` and ``sitemap`` only by the handbook's (see
+``conf.py``).
 """
 
 from __future__ import annotations
@@ -22,37 +24,28 @@ SHARED_FEATURES = (
     "handbook_sphinx.alt_text",
     "handbook_sphinx.traceability",
     "handbook_sphinx.numbering",
-    "handbook_sphinx.navigation",
     "handbook_sphinx.citations",
-    "handbook_sphinx.bibtex_plugins",
     "handbook_sphinx.editorial_gate",
+    # Patches of other packages (handbook_sphinx/workarounds/, one module each).
+    "handbook_sphinx.workarounds.epub_reproducible",
+    "handbook_sphinx.workarounds.pybtex_plugin_lookup",
+    "handbook_sphinx.workarounds.search_index_entries",
+    "handbook_sphinx.workarounds.stable_image_names",
 )
 
 
-def truthy(value) -> bool:
-    """A yes/no config value as the author gave it: ``-D name=0`` arrives as the string "0"."""
-    if isinstance(value, str):
-        return value.strip().lower() not in {"", "0", "false", "no", "off"}
-    return bool(value)
+def add_shared_config_value(app: Sphinx, name: str, default, rebuild: str, types: frozenset) -> None:
+    """Register an option that several feature modules read; whichever of them loads first registers it.
+
+    Each module still registers every option it reads, so it works alone
+    (a test root may load one module only).
+    """
+    if name not in app.config:
+        app.add_config_value(name, default, rebuild, types=types)
 
 
 def setup(app: Sphinx) -> dict:
-    # Shown on every output: the site footer, the PDF title page, each deck.
-    for name in (
-        "handbook_subtitle",
-        "handbook_notice",
-        "handbook_notice_long",
-        "handbook_licence",
-        "handbook_evidence_cutoff",
-    ):
-        app.add_config_value(name, "", "env", types=frozenset({str}))
-    # The published site's layout (conf.py, Site options): read by the
-    # site_links and sitemap modules.
-    app.add_config_value("handbook_decks", [], "html", types=frozenset({list, tuple}))
-    app.add_config_value("handbook_pdf_name", "", "html", types=frozenset({str}))
-    app.add_config_value("handbook_epub_name", "", "html", types=frozenset({str}))
-    # False (``-D handbook_deck_pdfs=0``) where the host cannot print the decks.
-    app.add_config_value("handbook_deck_pdfs", True, "html", types=frozenset({bool, int, str}))
+    # Each option is registered by the module that reads it.
     for feature in SHARED_FEATURES:
         app.setup_extension(feature)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

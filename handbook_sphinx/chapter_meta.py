@@ -15,41 +15,25 @@ drafts (``make html DRAFT=1``).
 Output: a paragraph (``chapter_dates`` node) with the class ``chapter-dates`` right under the
 chapter title, "Last reviewed … · Evidence cut-off …", in every builder
 that reads these documents (html, epub; typst sets it small under the
-chapter's title, ``dates`` in handbook_sphinx/typst/handbook.typ). The decks build does not require the dates
+chapter's title, ``dates`` in handbook_sphinx/typst/handbook.typ). The date helpers
+the whole project shares live in ``dates.py``. The decks build does not require the dates
 (``handbook_require_review_dates`` is false there).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
-import time
 from pathlib import Path
 
 from docutils import nodes
 from sphinx.util import logging
 
-from handbook_sphinx import truthy
+from handbook_sphinx.dates import build_date, long_date, months_between, parse_date
 
 logger = logging.getLogger(__name__)
 
 DATE_FIELDS = {"reviewed": "review date", "evidence-cutoff": "evidence cut-off"}
-
-
-def build_date() -> dt.date:
-    """The date the build claims: SOURCE_DATE_EPOCH when set, so builds reproduce."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    seconds = int(epoch) if epoch and epoch.isdigit() else int(time.time())
-    return dt.datetime.fromtimestamp(seconds, tz=dt.UTC).date()
-
-
-def months_between(earlier: dt.date, later: dt.date) -> int:
-    return (later.year - earlier.year) * 12 + later.month - earlier.month - (later.day < earlier.day)
-
-
-def long_date(day: dt.date) -> str:
-    return f"{day.day} {day:%B %Y}"
 
 
 def _front_matter_field(source: Path, field: str) -> tuple[int, str | None]:
@@ -79,17 +63,6 @@ def _field_line(source: Path, field: str) -> int:
 
 def _raw_field(source: Path, field: str) -> str | None:
     return _front_matter_field(source, field)[1]
-
-
-def parse_date(value) -> dt.date | None:
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
-        try:
-            return dt.date.fromisoformat(value.strip())
-        except ValueError:
-            return None
-    return None
 
 
 def check_dates(app, doctree: nodes.document) -> None:
@@ -155,7 +128,7 @@ def check_dates(app, doctree: nodes.document) -> None:
             subtype="front-matter",
         )
     age = months_between(reviewed, today)
-    if age > config.handbook_review_max_months and not truthy(config.handbook_allow_stale_reviews):
+    if age > config.handbook_review_max_months and not config.handbook_allow_stale_reviews:
         logger.warning(
             "chapter review is %d months old (last reviewed %s; the limit is %d months): review the "
             "chapter and update 'reviewed', or build a local draft with DRAFT=1",
@@ -188,6 +161,7 @@ def _insert_dates(doctree: nodes.document, reviewed: dt.date, cutoff: dt.date) -
 def setup(app) -> dict:
     app.add_config_value("handbook_require_review_dates", True, "env", types=frozenset({bool}))
     app.add_config_value("handbook_review_max_months", 18, "env", types=frozenset({int}))
-    app.add_config_value("handbook_allow_stale_reviews", False, "env", types=frozenset({bool, int, str}))
+    # DRAFT=1 passes -D handbook_allow_stale_reviews=1; Sphinx converts 0/1 for a bool option.
+    app.add_config_value("handbook_allow_stale_reviews", False, "env", types=frozenset({bool}))
     app.connect("doctree-read", check_dates)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

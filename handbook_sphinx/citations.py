@@ -23,22 +23,18 @@ supported plugin mechanisms; it post-processes no output text:
   bibliography (the References chapter, which cites nothing), so its
   numbers follow first use through the whole book. Each deck has its own
   references slide, so each deck numbers its own sources from 1 in the
-  order it first cites them. sphinxcontrib-bibtex 2.7 orders every
-  bibliography by first citation in the whole project (its
-  ``BibtexDomain.get_sorted_entries``; upstream discussion
-  mcmtroffaes/sphinxcontrib-bibtex#184), which would number a deck's
-  sources by where the earlier decks cite them; ``LocalFirstBibtexDomain``
-  overrides that one documented method and is registered with Sphinx's
-  ``add_domain(override=True)``. ``tests/test_machinery_citations.py``
+  order it first cites them. sphinxcontrib-bibtex 2.7 numbers every
+  bibliography by first citation in the whole project, so that order is a
+  patch of its domain, in ``workarounds/bibtex_local_order.py``
+  (mcmtroffaes/sphinxcontrib-bibtex#184). ``tests/test_machinery_citations.py``
   checks the per-deck order.
 
 Every builder gets plain nodes: a citation is an ``inline`` holding text
-and ``reference`` nodes (html, epub and revealjs link each number to its
-entry; for latex sphinxcontrib-bibtex wraps the number in a hyperlink), and
-each entry is a docutils ``citation`` with a ``label`` and a ``paragraph``
-(text, ``reference`` for the DOI or URL). A DOI or URL is printed as the
-full address it links to, so the PDF's ``latex_show_urls = "footnote"``
-adds no footnote under the reference list.
+and ``reference`` nodes (html, epub and typst link each number to its
+entry; on slides, revealjs and pptx, ``decks`` makes the numbers plain
+text), and each entry is a docutils ``citation`` with a ``label`` and a
+``paragraph`` (text, ``reference`` for the DOI or URL). A DOI or URL is
+printed as the full address it links to.
 """
 
 from __future__ import annotations
@@ -51,7 +47,6 @@ import pybtex.plugin
 from pybtex.richtext import HRef, Text
 from pybtex.style import FormattedEntry
 from pybtex.style.formatting import BaseStyle
-from sphinxcontrib.bibtex.domain import BibtexDomain
 from sphinxcontrib.bibtex.plugin import register_plugin
 from sphinxcontrib.bibtex.style.referencing import BracketStyle, GroupReferenceStyle, PersonStyle
 from sphinxcontrib.bibtex.style.referencing.basic_label import (
@@ -340,28 +335,9 @@ class VancouverReferenceStyle(GroupReferenceStyle):
         super().__post_init__()
 
 
-# -- Order: each bibliography by its own document's citations first ----------
-
-
-class LocalFirstBibtexDomain(BibtexDomain):
-    """Number a bibliography by the citations of its own document first.
-
-    sphinxcontrib-bibtex orders every bibliography by first citation across
-    the whole project (documents in toctree order). A deck's references
-    slide must number the deck's sources in the order the deck cites them,
-    so the bibliography's own document comes first; the handbook's single
-    bibliography sits in a document that cites nothing, so its order is the
-    book's order of first citation either way.
-    """
-
-    def get_sorted_entries(self, bibliography_key, docnames):
-        own = bibliography_key.docname
-        ordered = [own, *(name for name in docnames if name != own)]
-        return super().get_sorted_entries(bibliography_key, ordered)
-
-
 def setup(app) -> dict:
     pybtex.plugin.register_plugin("pybtex.style.formatting", STYLE_NAME, VancouverStyle, force=True)
     register_plugin("sphinxcontrib.bibtex.style.referencing", STYLE_NAME, VancouverReferenceStyle, force=True)
-    app.add_domain(LocalFirstBibtexDomain, override=True)
+    # Each bibliography numbered by its own document first (sphinxcontrib-bibtex#184).
+    app.setup_extension("handbook_sphinx.workarounds.bibtex_local_order")
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

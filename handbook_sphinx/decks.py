@@ -23,11 +23,11 @@
 - ``{term}``, ``{ref}`` inside shared snippets resolve the same way, into the
   handbook's glossary and sections.
 - The bundled reveal.js is pruned to what the decks load (our theme, the
-  notes plugin), so no unused file naming a web-font or CDN host is published.
-- A fix for sphinx-revealjs re-reading every deck on every run (upstream
-  issue attakei/sphinx-revealjs#74): its builder appends its static path to
-  the config and adds a key to ``revealjs_script_conf``, which then compare
-  as changed.
+  notes plugin), so no unused file naming a web-font or CDN host is published
+  (``workarounds/revealjs_bundle.py``).
+- The fix for sphinx-revealjs re-reading every deck on every run (#74) lives
+  in ``workarounds/revealjs_rereads.py``, with the re-read it makes necessary
+  when the handbook's ``objects.inv`` changes.
 
 This module is never loaded by the html, epub or typst builds, so its
 directives do not exist there; ``slides/`` is built only by revealjs.
@@ -35,17 +35,16 @@ directives do not exist there; ``slides/`` is built only by revealjs.
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from urllib.parse import urljoin
 
 from docutils import nodes
-from sphinx import addnodes
 from sphinx.ext.intersphinx import InventoryAdapter
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
+from handbook_sphinx import add_shared_config_value
 from handbook_sphinx.qr_codes import qr_image
 
 logger = logging.getLogger(__name__)
@@ -138,26 +137,16 @@ class PlainSlideCitations(SphinxPostTransform):
 
 
 class ReadMoreDirective(SphinxDirective):
-    """A link from a slide to the handbook section with the given label."""
+    """A link from a slide to the handbook section with the given label: "Read more: {ref}`label`"."""
 
     required_arguments = 1
     has_content = False
 
     def run(self) -> list[nodes.Node]:
         label = self.arguments[0].strip()
-        para = nodes.paragraph(classes=["read-more"])
-        para += nodes.Text("Read more: ")
-        xref = addnodes.pending_xref(
-            "",
-            refdomain="std",
-            reftype="ref",
-            reftarget=label.lower(),
-            refexplicit=False,
-            refwarn=True,
-        )
-        xref += nodes.inline(label, label)
-        self.set_source_info(xref)
-        para += xref
+        parsed = self.parse_text_to_nodes(f"Read more: {{ref}}`{label}`")
+        para = parsed[0] if len(parsed) == 1 and isinstance(parsed[0], nodes.paragraph) else nodes.paragraph()
+        para["classes"].append("read-more")
         self.set_source_info(para)
         return [para]
 
@@ -169,23 +158,6 @@ def wire_handbook_inventory(app, config) -> None:
         inventory = Path(app.confdir) / inventory
     config.intersphinx_mapping = {"handbook": (config.handbook_html_base, str(inventory))}
     config.intersphinx_disabled_reftypes = []
-    # sphinx-revealjs appends this at builder init; listing it here once keeps
-    # the config equal between runs so unchanged decks are not re-read (#74).
-    from sphinx_revealjs.utils import get_internal_static_path
-
-    internal = str(get_internal_static_path())
-    if internal not in config.revealjs_static_path:
-        config.revealjs_static_path = [*config.revealjs_static_path, internal]
-    # It also adds this key to revealjs_script_conf in place at builder init,
-    # which made the config compare as changed on every run too.
-    if isinstance(config.revealjs_script_conf, dict):
-        config.revealjs_script_conf.setdefault("scrollActivationWidth", None)
-
-
-def drop_duplicate_static_path(app) -> None:
-    paths = app.config.revealjs_static_path
-    app.config.revealjs_static_path = list(dict.fromkeys(paths))
-    app.config.html_static_path = app.config.revealjs_static_path
 
 
 def check_inventory_exists(app) -> None:
@@ -201,36 +173,18 @@ def check_inventory_exists(app) -> None:
         )
 
 
-def prune_unused_revealjs_files(app, exception) -> None:
-    """Remove the parts of the bundled reveal.js that no deck loads.
-
-    sphinx-revealjs copies its whole reveal.js tree. The themes other than
-    ours, the math plugin and the Sass sources name third-party hosts (web
-    fonts, MathJax, KaTeX); nothing loads them, but a published site should
-    not carry files that would fetch from elsewhere if anything did.
-    """
-    if exception is not None or app.builder.name != "revealjs":
-        return
-    root = Path(app.outdir) / "_static" / "revealjs"
-    keep_theme = f"{app.config.revealjs_style_theme}.css"
-    used_plugins = {Path(plugin["src"]).parts[2] for plugin in app.config.revealjs_script_plugins if "src" in plugin}
-    doomed = [root / "css", *root.glob("dist/*.map"), root / "dist" / "reveal.esm.js"]
-    doomed += [path for path in (root / "dist" / "theme").glob("*.css") if path.name != keep_theme]
-    doomed += [path for path in (root / "plugin").iterdir() if path.is_dir() and path.name not in used_plugins]
-    for path in doomed:
-        if path.is_dir():
-            shutil.rmtree(path)
-        elif path.exists():
-            path.unlink()
-
-
 def setup(app) -> dict:
-    app.connect("build-finished", prune_unused_revealjs_files)
+    # The title slide's text (conf.py), shown on every deck (and in the PDF: typst).
+    add_shared_config_value(app, "handbook_subtitle", "", "env", frozenset({str}))
+    add_shared_config_value(app, "handbook_notice", "", "env", frozenset({str}))
+    # The bundled reveal.js, pruned to what the decks load (no file naming a font or CDN host).
+    app.setup_extension("handbook_sphinx.workarounds.revealjs_bundle")
     app.add_config_value("handbook_html_base", "../", "env", types=frozenset({str}))
     app.add_config_value("handbook_inventory", "_build/html/objects.inv", "env", types=frozenset({str}))
     app.setup_extension("sphinx.ext.intersphinx")
     app.connect("config-inited", wire_handbook_inventory, priority=400)
-    app.connect("builder-inited", drop_duplicate_static_path)
+    # sphinx-revealjs#74 (unchanged decks re-read), with the inventory watch it needs.
+    app.setup_extension("handbook_sphinx.workarounds.revealjs_rereads")
     app.connect("builder-inited", check_inventory_exists)
     app.add_directive("deck-title", DeckTitleDirective)
     app.add_directive("read-more", ReadMoreDirective)

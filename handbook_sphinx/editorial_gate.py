@@ -75,7 +75,7 @@ comparison itself, which must name the passage by its title.
 Text problems are collected as each document is read and kept in the
 environment, so every build reports all of them, not only those of the
 documents it re-read. Everything else is checked at ``env-updated`` in every
-build (html, epub, latex, revealjs). The gate writes no nodes.
+build (html, epub, typst, revealjs, pptx). The gate writes no nodes.
 
 ``handbook_editorial_gate`` (default on) turns the gate off for a local
 look at a draft: ``-D handbook_editorial_gate=0``.
@@ -93,7 +93,6 @@ from sphinx.util import logging
 from sphinxcontrib.bibtex.style.referencing import format_references
 from sphinxcontrib.bibtex.style.template import SphinxReferenceInfo
 
-from . import truthy
 from .citations import is_others
 from .snippets import known_snippets
 
@@ -526,7 +525,7 @@ def scan_doctree(app, doctree: nodes.document) -> None:
     """Collect the internal terms and tertiary links readers would see in this document."""
     hits = app.env.handbook_editorial_hits.setdefault(app.env.docname, [])
     hits.clear()
-    if not truthy(app.config.handbook_editorial_gate):
+    if not app.config.handbook_editorial_gate:
         return
     terms = term_pattern(app.config.handbook_editorial_terms)
     tertiary = domain_pattern(tertiary_domains(app))
@@ -651,7 +650,7 @@ def merge_hits(app, env, docnames, other) -> None:
 
 
 def run_gate(app, env) -> list[str]:
-    if not truthy(app.config.handbook_editorial_gate):
+    if not app.config.handbook_editorial_gate:
         return []
     for docname in sorted(getattr(env, "handbook_editorial_hits", {})):
         if docname not in env.all_docs:
@@ -667,7 +666,7 @@ def run_gate(app, env) -> list[str]:
             "tertiary-source",
         )
     locations = check_bibliography(app, env, domain_pattern(tertiary_domains(app)))
-    if truthy(app.config.handbook_cite_every_reference):
+    if app.config.handbook_cite_every_reference:
         check_uncited(env, locations)
     check_label_clashes(env, locations)
     check_evidence_data(app, term_pattern(app.config.handbook_editorial_terms))
@@ -675,7 +674,8 @@ def run_gate(app, env) -> list[str]:
 
 
 def setup(app) -> dict:
-    app.add_config_value("handbook_editorial_gate", True, "env", types=frozenset({bool, int, str}))
+    # -D handbook_editorial_gate=0 arrives as False (Sphinx converts overrides of a bool option).
+    app.add_config_value("handbook_editorial_gate", True, "env", types=frozenset({bool}))
     app.add_config_value("handbook_editorial_terms", list(INTERNAL_TERMS), "env", types=frozenset({list, tuple}))
     app.add_config_value("handbook_tertiary_domains", "data/tertiary-domains.txt", "env", types=frozenset({str}))
     # Gaps no published record can fill: one 'key field: reason' a line (see above).
@@ -683,7 +683,7 @@ def setup(app) -> dict:
         "handbook_reference_exceptions", "data/reference-exceptions.txt", "env", types=frozenset({str})
     )
     # The handbook cites every entry; a deck cites a subset.
-    app.add_config_value("handbook_cite_every_reference", True, "env", types=frozenset({bool, int, str}))
+    app.add_config_value("handbook_cite_every_reference", True, "env", types=frozenset({bool}))
     app.connect("env-before-read-docs", init_hits)
     app.connect("env-purge-doc", purge_hits)
     app.connect("env-merge-info", merge_hits)

@@ -384,6 +384,8 @@ def chart_description(trials: list[Trial]) -> str:
 
 
 def setup(app) -> dict:
+    # handbook_confdir (where data/ lives) is the snippets module's option.
+    app.setup_extension("handbook_sphinx.snippets")
     app.add_config_value("handbook_evidence_data", "data/trials.yaml", "env", types=frozenset({str}))
     app.add_directive("evidence-table", EvidenceTableDirective)
     app.add_directive("evidence-figure", EvidenceFigureDirective)

@@ -18,7 +18,7 @@ and a snippet's hand-drawn figure gets its slide form from a file beside it
 snippet's figure and ``timeline.slide.svg`` beside it make an
 ``image_variants`` of the print and the slide drawing.
 
-Before writing, ``ChooseImageVariant`` keeps, for
+Before writing, ``choose_image_variant`` keeps, for
 
 ========================  ===================================================
 builder                   what the reader gets
@@ -33,8 +33,8 @@ revealjs, pptx (decks)    a standard image of the slide layout (the panel
 typst, epub, any other    a standard image of the print layout
 ========================  ===================================================
 
-so no builder but html ever meets the node; the latex and text visitors
-render the print image as a safety net.
+so no builder but html ever meets the node; the text visitor renders the
+print image as a safety net.
 """
 
 from __future__ import annotations
@@ -45,7 +45,6 @@ from pathlib import Path
 from urllib.parse import quote
 
 from docutils import nodes
-from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 
 logger = logging.getLogger(__name__)
@@ -111,27 +110,27 @@ def _slide_image(node: image_variants) -> nodes.image | None:
     return next(iter(panels.values()))
 
 
-class ChooseImageVariant(SphinxPostTransform):
-    """Each builder keeps the layouts it shows (see the module's table); before images are converted or copied."""
+def choose_image_variant(app, doctree: nodes.document, docname: str) -> None:
+    """Each builder keeps the layouts it shows (see the module's table).
 
-    default_priority = 50
-
-    def run(self, **kwargs) -> None:
-        builder = self.env._builder_cls  # its name and format, as Sphinx's own post-transforms read them (9.x)
-        for node in list(self.document.findall(image_variants)):
-            variants = variants_of(node)
-            if _shows_picture(builder) and {"narrow", "wide"} <= set(variants):
-                # Only the two the page shows are copied into _images; the page links them itself.
-                for image in (variants["narrow"], variants["wide"]):
-                    image["classes"].append("no-scaled-link")
-                node.children = []
-                node.extend([variants["narrow"], variants["wide"]])
-                continue
-            chosen = None
-            if is_deck_builder(builder):
-                chosen = _slide_image(node) or variants.get("wide")
-            chosen = chosen or variants.get("print") or next(iter(variants.values()))
-            node.replace_self(chosen)
+    At ``doctree-resolved``: the builder is known, and no image has been
+    collected (``post_process_images``), converted or copied yet.
+    """
+    builder = app.builder
+    for node in list(doctree.findall(image_variants)):
+        variants = variants_of(node)
+        if _shows_picture(builder) and {"narrow", "wide"} <= set(variants):
+            # Only the two the page shows are copied into _images; the page links them itself.
+            for image in (variants["narrow"], variants["wide"]):
+                image["classes"].append("no-scaled-link")
+            node.children = []
+            node.extend([variants["narrow"], variants["wide"]])
+            continue
+        chosen = None
+        if is_deck_builder(builder):
+            chosen = _slide_image(node) or variants.get("wide")
+        chosen = chosen or variants.get("print") or next(iter(variants.values()))
+        node.replace_self(chosen)
 
 
 def attach_slide_forms(container: nodes.Element, source_dir: Path) -> None:
@@ -204,9 +203,8 @@ def setup(app) -> dict:
     app.add_node(
         image_variants,
         html=(visit_image_variants_html, None),
-        latex=(_fallback("print"), None),
         text=(_fallback("print"), None),
     )
-    app.add_post_transform(ChooseImageVariant)
+    app.connect("doctree-resolved", choose_image_variant)
     # env_version: doctrees pickled before the node moved here (from phone_layout) are read afresh.
     return {"version": "1.0", "env_version": 1, "parallel_read_safe": True, "parallel_write_safe": True}

@@ -10,11 +10,13 @@ the book's numbering, where chapters run on from one part to the next.
 So the chapters are numbered here, once, from the toctrees: the root
 document lists the parts; each part lists its chapters. Chapters in the parts
 named by ``handbook_lettered_parts`` (the appendices) take letters, those in
-``handbook_unnumbered_parts`` (glossary, references) take none. Sphinx's own
+``handbook_unnumbered_parts`` (glossary, references) take none. Sphinx's
 toctree collector then numbers figures and tables as usual, but it sees each
 chapter as if it carried that number as its section number, so with
-``numfig_secnum_depth = 1`` the numbers are "5.3" and "A.1". No heading
-gains a visible number on the site: only the figure numbers change.
+``numfig_secnum_depth = 1`` the numbers are "5.3" and "A.1"; replacing the
+collector is a patch of Sphinx's internals, so it lives in
+``workarounds/chapter_figure_numbers.py``. No heading gains a visible number
+on the site: only the figure numbers change.
 
 - html, epub: "Table 5.3" in captions and in ``{numref}`` links.
 - typst (the PDF): the same numbers, read from the environment, and the
@@ -26,8 +28,6 @@ gains a visible number on the site: only the figure numbers change.
 from __future__ import annotations
 
 import string
-
-from sphinx.environment.collectors.toctree import TocTreeCollector
 
 
 def chapter_numbers(env) -> dict[str, str]:
@@ -66,27 +66,9 @@ def number_chapters(includes: dict[str, list[str]], root_doc: str, lettered, unn
     return numbers
 
 
-class ChapterNumberingCollector(TocTreeCollector):
-    """Sphinx's toctree collector, numbering figures and tables within chapters."""
-
-    def assign_figure_numbers(self, env) -> list[str]:
-        real = env.toc_secnumbers
-        chapters = {doc: {"": (number,)} for doc, number in chapter_numbers(env).items() if doc not in real}
-        env.toc_secnumbers = {**real, **chapters}
-        try:
-            return super().assign_figure_numbers(env)
-        finally:
-            env.toc_secnumbers = real
-
-
 def setup(app) -> dict:
     app.add_config_value("handbook_lettered_parts", [], "env", types=frozenset({list, tuple}))
     app.add_config_value("handbook_unnumbered_parts", [], "env", types=frozenset({list, tuple}))
-    # Replace Sphinx's own toctree collector (registered before any extension)
-    # with the subclass above; it does everything else exactly as before.
-    for listener in list(app.events.listeners.get("env-get-updated", [])):
-        owner = getattr(listener.handler, "__self__", None)
-        if type(owner) is TocTreeCollector:
-            owner.disable(app)
-    app.add_env_collector(ChapterNumberingCollector)
+    # Sphinx's toctree collector, numbering figures within these chapters (sphinx-doc/sphinx#3357).
+    app.setup_extension("handbook_sphinx.workarounds.chapter_figure_numbers")
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -49,6 +49,8 @@ from sphinx.builders import Builder
 from sphinx.locale import __
 from sphinx.util import logging
 
+from handbook_sphinx import add_shared_config_value
+
 logger = logging.getLogger(__name__)
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -711,6 +713,11 @@ class PptxBuilder(Builder):
 
     def init(self) -> None:
         self.decks = {name: title for name, title in self.config.handbook_decks}
+        # The PowerPoint download's suffix (handbook.toml's deck_downloads).
+        self.suffix = next(
+            (suffix for suffix, _label, target in self.config.handbook_deck_downloads if target == "slides-pptx"),
+            ".pptx",
+        )
 
     def get_outdated_docs(self):
         # A deck's pptx depends on its snippets, figures and the handbook's
@@ -726,7 +733,7 @@ class PptxBuilder(Builder):
     def write_doc(self, docname: str, doctree: nodes.document) -> None:
         if docname not in self.decks:
             return
-        target = Path(self.outdir) / f"{docname}.pptx"
+        target = Path(self.outdir) / f"{docname}{self.suffix}"
         target.parent.mkdir(parents=True, exist_ok=True)
         target.unlink(missing_ok=True)
         try:
@@ -746,5 +753,8 @@ class PptxBuilder(Builder):
 
 
 def setup(app) -> dict:
+    # The decks to write, with their titles, and their files' suffix (handbook.toml, through conf.py).
+    add_shared_config_value(app, "handbook_decks", [], "html", frozenset({list, tuple}))
+    add_shared_config_value(app, "handbook_deck_downloads", [], "html", frozenset({list, tuple}))
     app.add_builder(PptxBuilder)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

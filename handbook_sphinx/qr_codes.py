@@ -9,7 +9,7 @@ scan. Each is an ordinary ``image`` node carrying the URL it encodes in
 - html, revealjs: ``<img src="data:image/svg+xml,...">`` with the alt text;
 - pptx (``handbook_sphinx.pptx``): a PNG drawn by segno from that URL, crisp
   at any size, with the same alt text;
-- latex, epub: this module's nodes are made only by the decks' directives,
+- typst, epub: this module's nodes are made only by the decks' directives,
   which those builders never read.
 """
 

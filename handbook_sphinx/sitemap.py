@@ -18,7 +18,7 @@ from xml.sax.saxutils import escape
 
 from sphinx.util import logging
 
-from handbook_sphinx.chapter_meta import parse_date
+from handbook_sphinx.dates import parse_date
 
 logger = logging.getLogger(__name__)
 
@@ -52,5 +52,7 @@ def write_sitemap(app, exception) -> None:
 
 
 def setup(app) -> dict:
+    # handbook_decks (the decks' pages in the sitemap) is the site_links module's option.
+    app.setup_extension("handbook_sphinx.site_links")
     app.connect("build-finished", write_sitemap)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -31,7 +31,11 @@ the same, though a chapter shows its snippets whole.
 A deck that shows a snippet in parts shows it more than once: the second
 and later showings in a document declare no target names again (a table's
 ``:name:`` is the first showing's), so there is no duplicate label, and
-their elements get automatic ids (``repeated_snippet``).
+their elements get automatic ids (``repeated_snippet``, a patch of
+docutils' behaviour in ``workarounds/repeated_snippet_targets.py``). A
+citation in what a slide leaves out is no citation of the deck: ``{snippet}``
+withdraws it (``workarounds/bibtex_dropped_citations.py``), so the deck's
+reference list holds only the sources its slides cite.
 
 Output: the same nodes as the whole snippet, fewer of them; the container
 keeps the class ``snippet`` (``snippet-part`` is added when part of it is
@@ -41,8 +45,6 @@ shown).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 from docutils import nodes
 from docutils.parsers.rst import directives
@@ -191,20 +193,3 @@ def show_part(container: nodes.Element, options: dict) -> list[str]:
     if any(option != "panel" for option, _ in steps):
         container["classes"].append("snippet-part")
     return []
-
-
-@contextmanager
-def repeated_snippet(document: nodes.document) -> Iterator[None]:
-    """While a snippet is parsed a second time in ``document``: its explicit targets get ids but declare no names.
-
-    Docutils declares a ``:name:`` (``note_explicit_target``) when the
-    directive is parsed, and a second declaration of the same name in one
-    document is a "Duplicate explicit target name" warning. This overrides
-    the method on this one document instance, for the duration of one
-    include; the first showing keeps the name, so references to it resolve.
-    """
-    document.note_explicit_target = lambda target, msgnode=None: document.set_id(target, msgnode)
-    try:
-        yield
-    finally:
-        del document.note_explicit_target

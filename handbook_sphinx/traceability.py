@@ -8,7 +8,9 @@ build's environment, so either build sees the whole picture.
   deck's line (decks may only repeat what the handbook says).
 - A snippet that nothing shows is a warning at the snippet file.
 - ``snippet-traceability.json`` and ``snippet-traceability.md`` (snippet →
-  chapters, decks) are written into the build's output folder.
+  chapters, decks), an internal report, are written into
+  ``handbook_reports_dir`` (the Makefile: ``_build/reports/``; by default the
+  build's doctree folder), never into an output that is published.
 
 Runs in every build (html, epub, typst, revealjs) at ``env-updated``,
 so its warnings carry into ``-W``. Writes no nodes.
@@ -17,16 +19,14 @@ so its warnings carry into ``-W``. Writes no nodes.
 from __future__ import annotations
 
 import json
-import re
+import os
 from pathlib import Path
 
 from sphinx.util import logging
 
-from .snippets import known_snippets, snippet_root
+from .snippets import SNIPPET_USE, known_snippets, snippet_root
 
 logger = logging.getLogger(__name__)
-
-SNIPPET_USE = re.compile(r"^\s*(?:`{3,}|~{3,}|:{3,})\{snippet\}\s+(?P<name>\S+?)(?:\.md)?\s*$")
 
 
 def scan(tree: Path) -> dict[str, list[tuple[str, int]]]:
@@ -90,23 +90,32 @@ def write_report(app, exception) -> None:
     confdir = Path(app.config.handbook_confdir)
     table = traceability(confdir, app.config.handbook_source_dir, app.config.handbook_decks_dir)
     public = {name: {k: v for k, v in use.items() if not k.startswith("_")} for name, use in table.items()}
-    outdir = Path(app.outdir)
-    outdir.mkdir(parents=True, exist_ok=True)
-    (outdir / "snippet-traceability.json").write_text(
-        json.dumps(public, indent=2, sort_keys=True) + "\n", encoding="utf-8"
-    )
     rows = ["| Snippet | Chapters | Decks |", "|---|---|---|"]
     for name, use in public.items():
         rows.append(f"| `{name}` | {', '.join(use['chapters']) or '—'} | {', '.join(use['decks']) or '—'} |")
-    (outdir / "snippet-traceability.md").write_text(
+    reports = Path(app.config.handbook_reports_dir or app.doctreedir)
+    _write(reports / "snippet-traceability.json", json.dumps(public, indent=2, sort_keys=True) + "\n")
+    _write(
+        reports / "snippet-traceability.md",
         "# Snippet traceability\n\nGenerated at build time from the sources.\n\n" + "\n".join(rows) + "\n",
-        encoding="utf-8",
     )
 
 
+def _write(path: Path, text: str) -> None:
+    """Atomically: the builds of `make -j` write the same report at once."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    temporary.write_text(text, encoding="utf-8")
+    temporary.replace(path)
+
+
 def setup(app) -> dict:
+    # handbook_confdir (where snippets/ lives) is the snippets module's option.
+    app.setup_extension("handbook_sphinx.snippets")
     app.add_config_value("handbook_source_dir", "docs", "env", types=frozenset({str}))
     app.add_config_value("handbook_decks_dir", "slides", "env", types=frozenset({str}))
+    # Where the internal report goes; empty: the build's doctree folder.
+    app.add_config_value("handbook_reports_dir", "", "", types=frozenset({str}))
     app.connect("env-updated", check)  # emitted even when no document is re-read
     app.connect("build-finished", write_report)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

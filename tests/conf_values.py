@@ -13,7 +13,7 @@ if "SOURCE_DATE_EPOCH" not in os.environ:
     os.environ["SOURCE_DATE_EPOCH"] = epoch.strip() or "0"
 
 from handbook_sphinx.changes.editions import load_editions  # noqa: E402
-from handbook_sphinx.chapter_meta import build_date, long_date  # noqa: E402
+from handbook_sphinx.dates import build_date, long_date  # noqa: E402
 
 # The newest edition in editions.yaml, "1.1.0 (draft)" before its release.
 release = load_editions(PROJECT / "editions.yaml").current.display

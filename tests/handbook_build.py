@@ -5,16 +5,34 @@ from __future__ import annotations
 import os
 import re
 import subprocess
+import sys
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from bs4 import BeautifulSoup
 
 PROJECT = Path(__file__).resolve().parent.parent
-PDF_NAME = "ketamine-therapy-handbook.pdf"
-DECKS = ("part-1-foundations", "part-2-clinical-use", "part-3-safe-practice")
-SNIPPET_USE = re.compile(r"^\s*(?:`{3,}|:{3,})\{snippet\}\s+(\S+)\s*$", re.M)
+sys.path.insert(0, str(PROJECT))
+from handbook_sphinx import facts  # noqa: E402
+from handbook_sphinx.snippets import SNIPPET_USE  # noqa: E402
+
+# Written once, in handbook.toml.
+FACTS = facts.load()
+PDF_NAME = FACTS.pdf_name
+EPUB_NAME = FACTS.epub_name
+DECKS = tuple(deck.name for deck in FACTS.decks)
+# Each deck's downloads: the deck PDFs (make slides-pdf) and the PowerPoint file (make slides-pptx).
+DECK_DOWNLOADS = FACTS.deck_downloads
+
+
+def changes_pdf_name() -> str:
+    """The committee's What-changed PDF that `make site` publishes: the previous edition against this one."""
+    from handbook_sphinx.changes.editions import load_editions
+
+    editions = load_editions(PROJECT / "editions.yaml")
+    return FACTS.changes_pdf_name(editions.previous.version, editions.current.version)
 
 
 @dataclass
@@ -49,6 +67,17 @@ class HandbookBuild:
     def pdf_pages(self) -> list[str]:
         """Each page's text as pdftotext gives it, whitespace collapsed."""
         return pdf_pages(self.pdf)
+
+    @cached_property
+    def site_url(self) -> str:
+        """The address the build says it is published at: the home page's canonical link (html_baseurl)."""
+        canonical = self.soup(self.html / "index.html").find("link", rel="canonical")
+        return canonical["href"].removesuffix("index.html")
+
+    @property
+    def site_prefix(self) -> str:
+        """The site's path on its host: "/" for a site of its own, "/<repository>/" for a project site."""
+        return urlsplit(self.site_url).path
 
     def soup(self, path: Path) -> BeautifulSoup:
         return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
@@ -95,8 +124,13 @@ def source_slide_count(deck: str) -> int:
     return len(SLIDE_HEADING.findall(text))
 
 
+def snippet_uses(text: str) -> list[str]:
+    """The snippets a source text shows, in order (handbook_sphinx.snippets.SNIPPET_USE)."""
+    return [match["name"] for match in map(SNIPPET_USE.match, text.splitlines()) if match]
+
+
 def deck_snippets(deck: str) -> list[str]:
-    return SNIPPET_USE.findall((PROJECT / "slides" / f"{deck}.md").read_text(encoding="utf-8"))
+    return snippet_uses((PROJECT / "slides" / f"{deck}.md").read_text(encoding="utf-8"))
 
 
 def pdf_pages(pdf: Path) -> list[str]:

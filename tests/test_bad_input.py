@@ -2,29 +2,47 @@
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
+
 import pytest
 
 pytestmark = pytest.mark.usefixtures("machinery_env")
 
-# What an author sees for each mistake, as "<file under the root>:<line>: WARNING: <problem> [type]".
+
+@dataclass(frozen=True)
+class Reported:
+    """Another package's warning (Sphinx, docutils, MyST, PyYAML): its wording is theirs and may change
+    with any upgrade, so only where it is (file and line), its type and one word of it are asserted."""
+
+    location: str  # "<file under the root>:<line>"
+    type: str | None  # "[type.subtype]" without brackets; None where the warning has no type
+    keyword: str
+
+    def matches(self, warning: str) -> bool:
+        head, _, rest = warning.partition(": ")
+        kind = rf" \[{re.escape(self.type)}\]$" if self.type else r"(?<!\])$"
+        return head == self.location and self.keyword in rest and re.search(kind, warning, re.S) is not None
+
+
+# What an author sees for each mistake. The project's own [handbook.*] warnings
+# are its product, so their full text is asserted: "<file>:<line>: WARNING: <problem> [type]".
 EXPECTED = {
-    # 1. a {ref} to a label that does not exist (Sphinx's own message)
-    "bad-ref": ["docs/index.md:8: WARNING: undefined label: 'no-such-section' [ref.ref]"],
+    # 1. a {ref} to a label that does not exist (Sphinx)
+    "bad-ref": [Reported("docs/index.md:8", "ref.ref", "no-such-section")],
     # 2. a {cite} key that is not in the bibliography (sphinxcontrib-bibtex)
-    "bad-cite": ['docs/index.md:8: WARNING: could not find bibtex key "nosuchkey2020" [bibtex.key_not_found]'],
+    "bad-cite": [Reported("docs/index.md:8", "bibtex.key_not_found", "nosuchkey2020")],
     # 3. an {include} of a file that does not exist (docutils, through MyST) ...
-    "bad-include": [
-        "docs/index.md:8: CRITICAL: Directive \"include\": file not found: 'snippets/not-there.md' [docutils]"
-    ],
+    "bad-include": [Reported("docs/index.md:8", "docutils", "not-there.md")],
     # ... and a {snippet} name with no file behind it
     "bad-snippet": [
         "docs/index.md:8: WARNING: unknown snippet 'history/not-there': there is no file snippets/history/not-there.md "
         "(snippets are named by their path under snippets/ without .md) [handbook.snippet]"
     ],
     # 4. an image file that does not exist
-    "bad-image": ["docs/index.md:8: WARNING: image file not readable: docs/missing-chart.svg [image.not_readable]"],
-    # 5. the same label in two chapters
-    "bad-duplicate-label": ["docs/second.md:9: WARNING: duplicate label dosing, other instance in docs/first.md"],
+    "bad-image": [Reported("docs/index.md:8", "image.not_readable", "missing-chart.svg")],
+    # 5. the same label in two chapters (Sphinx gives this warning no type)
+    "bad-duplicate-label": [Reported("docs/second.md:9", None, "dosing")],
     # 6. images without alt text: Markdown image syntax in a chapter, a figure in a snippet
     "bad-alt": [
         "docs/index.md:8: WARNING: image 'docs/chart.svg' has no alt text: add an :alt: option "
@@ -39,7 +57,7 @@ EXPECTED = {
     ],
     # ... review dates that are not dates (MyST cannot read 2025-13-40 as YAML at all) ...
     "bad-front-matter-date": [
-        "docs/bad-month.md:1: WARNING: Malformed YAML [myst.topmatter]",
+        Reported("docs/bad-month.md:1", "myst.topmatter", "YAML"),
         "docs/bad-month.md:3: WARNING: front matter 'reviewed' is '2025-13-40', which is not a date: write the "
         "review date as YYYY-MM-DD [handbook.front-matter]",
         "docs/last-week.md:2: WARNING: front matter 'reviewed' is 'last week', which is not a date: write the "
@@ -75,14 +93,7 @@ EXPECTED = {
     ],
     # ... a file that is not YAML (PyYAML's own report, at the line where the parser gave up) ...
     "bad-evidence-invalid-yaml": [
-        "data/trials.yaml:4: WARNING: evidence data: not valid YAML: while parsing a flow sequence\n"
-        '  in "<unicode string>", line 3, column 9:\n'
-        "      year: [2010\n"
-        "            ^\n"
-        "expected ',' or ']', but got ':'\n"
-        '  in "<unicode string>", line 4, column 5:\n'
-        "    - id: beta2023-remission\n"
-        "        ^ [handbook.evidence-data]",
+        Reported("data/trials.yaml:4", "handbook.evidence-data", "evidence data: not valid YAML: "),
         "snippets/evidence/table.md:1: WARNING: the evidence table is not drawn because the evidence data file has "
         "errors [handbook.evidence-data]",
     ],
@@ -209,22 +220,39 @@ def built(root: str, srcdir: str | None = None, **confoverrides):
     )
 
 
+def unmatched(found: list[str], expected: list) -> tuple[list, list[str]]:
+    """(expected warnings not found, warnings found but not expected), one found warning per expected one."""
+    left = list(found)
+    missing = []
+    for item in expected:
+        match = next(
+            (w for w in left if (item.matches(w) if isinstance(item, Reported) else w == item)),
+            None,
+        )
+        if match is None:
+            missing.append(item)
+        else:
+            left.remove(match)
+    return missing, left
+
+
 @pytest.mark.parametrize("root", [pytest.param(root, marks=built(root), id=root) for root in EXPECTED])
 def test_mistake_is_a_warning_at_its_file_and_line(app, warnings_of, root):
     app.build()  # the build finishes: every problem is reported, nothing raises
-    assert sorted(warnings_of(app)) == sorted(EXPECTED[root])
+    assert unmatched(warnings_of(app), EXPECTED[root]) == ([], [])
     assert app.statuscode == 1
 
 
-@pytest.mark.parametrize("root", list(EXPECTED))
+# The command line on two roots (one of Sphinx's warnings, one of the project's):
+# the same builds as above, through sphinx-build, fail with exit 1 and no traceback.
+@pytest.mark.parametrize("root", ["bad-ref", "bad-snippet"])
 def test_cli_build_with_the_mistake_fails(sphinx_cli, rootdir, root):
     result = sphinx_cli(root)
     # 1 is "warnings treated as errors"; a crash (traceback) would be 2.
     assert result.returncode == 1, result.stderr[-3000:]
     assert "Traceback" not in result.stderr
     reported = result.stderr.replace(f"{rootdir / f'test-{root}'}/", "")
-    for line in EXPECTED[root]:
-        assert line in reported
+    assert "docs/index.md:8: " in reported
 
 
 def test_cli_build_of_a_good_root_succeeds(sphinx_cli):
@@ -253,8 +281,12 @@ ALLOW_STALE = [(True, True), ("1", True), ("0", False)]
 )
 def test_allow_stale_reviews_silences_only_staleness(app, warnings_of, root, silenced):
     app.build()
-    remaining = [line for line in sorted(EXPECTED[root]) if not (silenced and "[handbook.stale-review]" in line)]
-    assert sorted(warnings_of(app)) == remaining
+    remaining = [
+        item
+        for item in EXPECTED[root]
+        if not (silenced and "[handbook.stale-review]" in getattr(item, "keyword", item))
+    ]
+    assert unmatched(warnings_of(app), remaining) == ([], [])
     assert app.statuscode == (1 if remaining else 0)
 
 

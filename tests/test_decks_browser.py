@@ -76,6 +76,6 @@ def test_every_content_slide_has_speaker_notes(deck_page, deck):
     )
     content = [s for s in slides if s["content"]]
     assert len(content) >= len(slides) // 2
-    for slide in content:
-        words = len(slide["notes"].split())
-        assert 50 <= words <= 170, f"{slide['title']!r}: {words} words of notes"
+    # Every slide out of range at once, not the first: 50-170 words is what a trainer reads in about a minute.
+    counts = {slide["title"]: len(slide["notes"].split()) for slide in content}
+    assert {title: words for title, words in counts.items() if not 50 <= words <= 170} == {}

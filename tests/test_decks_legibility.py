@@ -25,7 +25,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 from deck_measure import FLOOR_PX, FOOTER_FLOOR_PX, MAX_MEDIAN_WORDS, measure_deck
-from handbook_build import DECKS, PROJECT
+from handbook_build import DECKS, PROJECT, snippet_uses
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -100,7 +100,6 @@ def test_no_slide_overflows_at_1280x720(measured, deck):
 # Read from the built decks (titles, boxes, links) and from the sources (which chapter each snippet
 # a slide shows belongs to: the chapter that shows it, through the part's toctree).
 
-_SNIPPET_USE = re.compile(r"^\s*(?:`{3,}|:{3,})\{snippet\}\s+(\S+?)(?:\.md)?\s*$", re.M)
 _TOCTREE = re.compile(r"```\{toctree\}\n(.*?)```", re.S)
 
 
@@ -110,7 +109,7 @@ def _source_slides(deck: str) -> dict[str, list[list[str]]]:
     slides: dict[str, list[list[str]]] = {}
     for block in re.split(r"^## ", text, flags=re.M)[1:]:
         title = block.splitlines()[0].strip()
-        slides.setdefault(title, []).append(_SNIPPET_USE.findall(block))
+        slides.setdefault(title, []).append(snippet_uses(block))
     return slides
 
 
@@ -119,7 +118,7 @@ def _chapters_of_part(deck: str) -> dict[str, set[str]]:
     part = PROJECT / "docs" / deck
     toctree = _TOCTREE.search((part / "index.md").read_text(encoding="utf-8")).group(1)
     names = [line.strip() for line in toctree.splitlines() if line.strip() and not line.strip().startswith(":")]
-    return {name: set(_SNIPPET_USE.findall((part / f"{name}.md").read_text(encoding="utf-8"))) for name in names}
+    return {name: set(snippet_uses((part / f"{name}.md").read_text(encoding="utf-8"))) for name in names}
 
 
 @pytest.mark.parametrize("deck", DECKS)

@@ -15,12 +15,13 @@ from urllib.parse import urljoin
 
 import pytest
 from bs4 import BeautifulSoup
-from handbook_build import DECKS, PROJECT, normalise, source_slide_count
+from handbook_build import DECK_DOWNLOADS, DECKS, PROJECT, normalise, source_slide_count
 
 pytestmark = [pytest.mark.handbook, pytest.mark.browser]
 
-KINDS = {"slides": "", "notes": "-notes", "handout": "-handout"}
-KIND_TITLES = {"slides": "slides", "notes": "trainer notes", "handout": "participant handout"}
+# The deck PDFs and their file suffixes, from handbook.toml.
+KINDS = {download.kind: download.suffix for download in DECK_DOWNLOADS if download.target == "slides-pdf"}
+KIND_TITLES = {download.kind: download.title for download in DECK_DOWNLOADS if download.target == "slides-pdf"}
 A4 = (595.28, 841.89)
 LETTER = (612.0, 792.0)
 
@@ -33,7 +34,7 @@ def epoch() -> int:
 
 
 def pdf_path(handbook, deck: str, kind: str) -> Path:
-    return handbook.builddir / "slides-pdf" / f"{deck}{KINDS[kind]}.pdf"
+    return handbook.builddir / "slides-pdf" / f"{deck}{KINDS[kind]}"
 
 
 @cache
@@ -216,7 +217,7 @@ def _print_one_deck(handbook, tmp_path: Path, deck: str, *options: str, env: dic
     (slides / f"{deck}.html").write_bytes((handbook.slides / f"{deck}.html").read_bytes())
     out = tmp_path / "out"
     result = subprocess.run(
-        [sys.executable, str(PROJECT / "tools" / "deck_pdf.py"), str(slides), str(out), *options],
+        [sys.executable, str(PROJECT / "tools" / "deck_pdf.py"), str(slides), str(out), "--deck", deck, *options],
         capture_output=True,
         text=True,
         env={**os.environ, "SOURCE_DATE_EPOCH": str(epoch()), **(env or {})},
@@ -232,7 +233,7 @@ def test_pdfs_are_byte_identical_in_another_time_zone(handbook, tmp_path):
     assert result.returncode == 0, result.stderr
     stamp = time.strftime("D:%Y%m%d%H%M%S+00'00'", time.gmtime(epoch()))
     for kind, suffix in KINDS.items():
-        again = (out / f"{deck}{suffix}.pdf").read_bytes()
+        again = (out / f"{deck}{suffix}").read_bytes()
         assert again == pdf_path(handbook, deck, kind).read_bytes(), kind
         with pikepdf.open(io.BytesIO(again)) as pdf:
             assert str(pdf.docinfo["/CreationDate"]) == str(pdf.docinfo["/ModDate"]) == stamp
@@ -244,23 +245,26 @@ def test_letter_paper_for_notes_and_handout(handbook, tmp_path):
     result, out = _print_one_deck(handbook, tmp_path, deck, "--paper", "letter")
     assert result.returncode == 0, result.stderr
     for kind in ("notes", "handout"):
-        ((width, height),) = page_sizes(out / f"{deck}{KINDS[kind]}.pdf")
+        ((width, height),) = page_sizes(out / f"{deck}{KINDS[kind]}")
         assert abs(width - LETTER[0]) < 1.5 and abs(height - LETTER[1]) < 1.5
 
 
 def test_a_failing_deck_leaves_no_pdf_behind(handbook, tmp_path):
-    deck = DECKS[0]
-    broken = re.sub(r'<link rel="canonical"[^>]*>', "", (handbook.slides / f"{deck}.html").read_text(encoding="utf-8"))
+    deck, other = DECKS[0], DECKS[1]
+    broken = re.sub(r'<link rel="canonical"[^>]*>', "", (handbook.slides / f"{other}.html").read_text(encoding="utf-8"))
     result, out = _print_one_deck(handbook, tmp_path, deck)
     assert result.returncode == 0 and len(list(out.glob("*.pdf"))) == 3
-    # A second deck, beside the first, that has lost its canonical link (its published address).
-    (tmp_path / "slides" / "zz-broken.html").write_text(broken, encoding="utf-8")
+    # A second deck, printed after the first, that has lost its canonical link (its published address).
+    (tmp_path / "slides" / f"{other}.html").write_text(broken, encoding="utf-8")
     again = subprocess.run(
-        [sys.executable, str(PROJECT / "tools" / "deck_pdf.py"), str(tmp_path / "slides"), str(out)],
+        [
+            *(sys.executable, str(PROJECT / "tools" / "deck_pdf.py"), str(tmp_path / "slides"), str(out)),
+            *("--deck", deck, "--deck", other),
+        ],
         capture_output=True,
         text=True,
         env={**os.environ, "SOURCE_DATE_EPOCH": str(epoch())},
     )
     assert again.returncode == 1
-    assert "zz-broken.html" in again.stderr and "canonical" in again.stderr
+    assert f"{other}.html" in again.stderr and "canonical" in again.stderr
     assert list(out.glob("*.pdf")) == [] and list(out.glob(".*")) == []

@@ -6,9 +6,9 @@ line, then ``form-grid`` tables. The tests hold each form to the form contract
 (no citations inside the form, tick columns headed Yes, No and N/A, write-in
 cells left empty but for the row of printed default limits, one tick for each
 decision) and look at the PDF itself: on A4 and on US Letter each form is one
-page, inside the paper's printable area, with
-no line printed over another, no type under 7.5 pt, the boxed trigger panel at
-9.5 pt or more and write-in rows at least 5 mm tall.
+page, inside the paper's printable area, with no line printed over another, no
+type under 7.5 pt, the boxed trigger panel at 9.5 pt or more and write-in rows
+at least 5 mm tall.
 """
 
 from __future__ import annotations
@@ -463,7 +463,10 @@ def assert_form_is_legible(pdf: Path, page: int, title: str, words) -> None:
 
 
 def appendix_pages(pdf: Path) -> dict[str, range]:
-    """Each appendix's pages (0-based), from the PDF's outline: its bookmark to the next one."""
+    """Each appendix's pages (0-based), from the PDF's outline: its bookmark to the next one.
+
+    The appendix's own bookmark is the first with its title: "What changed in this edition" has bookmarks
+    named after the appendices too, for their changes, and they come later in the book."""
     from pypdf import PdfReader
 
     reader = PdfReader(str(pdf))
@@ -478,46 +481,23 @@ def appendix_pages(pdf: Path) -> dict[str, range]:
 
     walk(reader.outline)
     marks.sort(key=lambda mark: mark[1])
-    appendices: dict[str, range] = {}
+    pages: dict[str, range] = {}
     for title, page in marks:
-        # The first bookmark of that name is the appendix itself; What changed may repeat its title later.
-        if title.startswith("Appendix ") and title not in appendices:
-            appendices[title] = range(page, next((p for _, p in marks if p > page), len(reader.pages)))
-    return appendices
-
-
-def quoting_pages(pdf: Path) -> set[int]:
-    """The pages of "What changed in this edition" (0-based), which may quote a form's text in full."""
-    from pypdf import PdfReader
-
-    reader = PdfReader(pdf)
-
-    def entries(outline, depth=0):
-        for item in outline:
-            if isinstance(item, list):
-                yield from entries(item, depth + 1)
-            else:
-                yield depth, normalise(item.title), reader.get_destination_page_number(item)
-
-    flat = list(entries(reader.outline))
-    for index, (depth, title, first) in enumerate(flat):
-        if title == "What changed in this edition":
-            end = next((page for d, _, page in flat[index + 1 :] if d <= depth), len(reader.pages))
-            return set(range(first, end))
-    return set()
+        if title.startswith("Appendix ") and title not in pages:
+            pages[title] = range(page, next((p for _, p in marks if p > page), len(reader.pages)))
+    return pages
 
 
 def assert_form_is_printed_whole(pdf: Path) -> None:
     pages = pdf_pages(pdf)
     appendices = appendix_pages(pdf)
-    quoted = quoting_pages(pdf)
     for appendix, title, last in (
         ("Appendix A", "Form A: Pre-treatment screening", "Prescriber"),
         ("Appendix B", "Form B: Session monitoring record", "Escort"),
     ):
-        # The form's own page, within its own appendix: the What-changed appendix may quote its title line.
+        # Within its own appendix: the back matter's list of changes may quote a form's first line.
         own = next(pages_ for name, pages_ in appendices.items() if name.startswith(appendix))
-        holding = [i for i in own if title in pages[i] and i not in quoted]
+        holding = [i for i in own if title in pages[i]]
         assert len(holding) == 1, (pdf.name, title, holding)
         width, height, words = page_words(pdf, holding[0] + 1)
         assert words, title

@@ -193,3 +193,16 @@ def test_pdfua_finds_no_error_or_warning(handbook, tmp_path):
     writer.add_blank_page(width=595, height=842)
     writer.write(blank)
     assert pdfua.validate(str(blank)).exit_code != 0
+
+
+def test_reference_numbers_stand_apart_from_the_authors(handbook):
+    """The reference list's number column holds "[999]" and a space: a three-digit label never runs into the name."""
+    # The reference list's pages: from the first with its running head up to the index.
+    pages = handbook.pdf_pages
+    first = min(i for i, page in enumerate(pages) if page.strip().startswith("References"))
+    end = next(i for i in range(first, len(pages)) if pages[i].strip().startswith("Index"))
+    listing = " ".join(pages[first:end])
+    entries = re.findall(r"\[(\d+)\](\s?)(?=[A-Z])", listing)
+    numbers = {int(n) for n, _ in entries}
+    assert max(numbers) >= 100, "no three-digit reference number: the test would prove nothing"
+    assert [n for n, space in entries if not space] == []

@@ -5,33 +5,18 @@ from __future__ import annotations
 import filecmp
 import re
 import xml.etree.ElementTree as ET
-from urllib.parse import urlsplit
 
 import pytest
-from handbook_build import DECKS, PDF_NAME, PROJECT
+from handbook_build import DECK_DOWNLOADS, DECKS, EPUB_NAME, PDF_NAME, changes_pdf_name
 
 pytestmark = pytest.mark.handbook
-
-EPUB_NAME = PDF_NAME.replace(".pdf", ".epub")
-
-
-def _changes_pdf() -> str:
-    """The committee's "What changed" PDF: the previous edition against this one (editions.yaml)."""
-    import sys
-
-    sys.path.insert(0, str(PROJECT))
-    from handbook_sphinx.changes.editions import load_editions
-
-    editions = load_editions(PROJECT / "editions.yaml")
-    return f"changes-{editions.previous.version}-{editions.current.version}.pdf"
-
 
 DOWNLOADS = sorted(
     [
         PDF_NAME,
         EPUB_NAME,
-        _changes_pdf(),
-        *(f"{deck}{kind}" for deck in DECKS for kind in (".pdf", "-notes.pdf", "-handout.pdf", ".pptx")),
+        changes_pdf_name(),
+        *(download.file(deck) for deck in DECKS for download in DECK_DOWNLOADS),
     ]
 )
 
@@ -52,17 +37,21 @@ def test_site_holds_handbook_decks_and_downloads(handbook, site):
     for name in DOWNLOADS:
         if name.endswith(".pdf"):
             assert (site / "downloads" / name).read_bytes()[:5] == b"%PDF-", name
-        if name.endswith(".pptx"):
-            assert filecmp.cmp(site / "downloads" / name, handbook.builddir / "slides-pptx" / name, shallow=False)
-    # Build bookkeeping stays out of the published tree.
+    for deck in DECKS:
+        for download in DECK_DOWNLOADS:
+            name = download.file(deck)
+            assert filecmp.cmp(site / "downloads" / name, handbook.builddir / download.target / name, shallow=False)
+    # Build bookkeeping and internal reports stay out of the published tree.
     assert not list(site.rglob(".buildinfo")) and not list(site.rglob("_sources"))
+    assert not list(site.rglob("snippet-traceability*"))
+    assert (handbook.builddir / "reports" / "snippet-traceability.md").is_file()
 
 
 def test_home_page_links_every_deck_and_download(handbook, site):
     block = handbook.soup(site / "index.html").select_one("div.site-downloads")
     targets = {a["href"] for a in block.select("a")}
     # The committee's "What changed" PDF is linked from its page, not from the home page.
-    downloads = {f"downloads/{name}" for name in DOWNLOADS if name != _changes_pdf()}
+    downloads = {f"downloads/{name}" for name in DOWNLOADS if name != changes_pdf_name()}
     assert targets == {f"slides/{deck}.html" for deck in DECKS} | downloads
     for target in targets:
         assert (site / target).is_file(), target
@@ -78,7 +67,8 @@ def test_decks_link_back_to_the_handbook_home(handbook, site):
 def test_sitemap_covers_every_page_and_deck(handbook, site):
     namespace = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
     locations = [url.findtext("s:loc", namespaces=namespace) for url in ET.parse(site / "sitemap.xml").getroot()]
-    paths = {urlsplit(location).path.lstrip("/") for location in locations}
+    assert all(location.startswith(handbook.site_url) for location in locations)
+    paths = {location.removeprefix(handbook.site_url) for location in locations}
     chapters = {str(page.relative_to(handbook.html)) for page in handbook.chapter_pages()}
     assert paths == chapters | {f"slides/{deck}.html" for deck in DECKS}
     for path in paths:
@@ -100,18 +90,15 @@ def test_page_not_found_links_are_absolute(handbook, site):
     page = handbook.soup(site / "404.html")
     assert page.select_one("#page-not-found h1").get_text(strip=True) == "Page not found"
     hrefs = [a["href"] for a in page.select("#page-not-found a")]
-    assert hrefs == ["/index.html", "/search.html", "/genindex.html", "/slides/index.html"]
+    prefix = handbook.site_prefix
+    assert hrefs == [
+        f"{prefix}index.html",
+        f"{prefix}search.html",
+        f"{prefix}genindex.html",
+        f"{prefix}slides/index.html",
+    ]
     for href in hrefs:
-        assert (site / href.lstrip("/")).is_file(), href
-
-
-def test_publishing_configs_pin_actions_and_build_the_site():
-    workflow = (PROJECT / ".github" / "workflows" / "pages.yml").read_text(encoding="utf-8")
-    uses = [line.split("uses:", 1)[1].strip() for line in workflow.splitlines() if "uses:" in line]
-    assert uses and all(len(ref.split("@", 1)[1].split()[0]) == 40 for ref in uses), uses
-    assert "permissions: {}" in workflow and "make all" in workflow and "path: _build/site" in workflow
-    readthedocs = (PROJECT / ".readthedocs.yaml").read_text(encoding="utf-8")
-    assert "make site" in readthedocs and "$READTHEDOCS_OUTPUT/pdf" in readthedocs
+        assert (site / href.removeprefix(prefix)).is_file(), href
 
 
 THIRD_PARTY = re.compile(

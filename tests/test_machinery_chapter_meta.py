@@ -42,3 +42,22 @@ def test_pdf_dates_follow_the_chapter_heading(app, warnings_of):
     heading = re.search(r"#heading\(level: 1, [^\n]*\[Dated~chapter\][^\n]*\n\n#dates\[(?P<dates>[^\]]*)\]", source)
     assert heading and heading["dates"] == dates
     assert source.index(dates) < source.index("The opening paragraph of the chapter.")
+
+
+def test_long_dates_are_english_whatever_the_locale():
+    """sphinx-build calls setlocale(LC_ALL, ""), so a month name from strftime's %B would follow LANG."""
+    import datetime as dt
+
+    from handbook_sphinx.dates import long_date
+
+    class LocalisedDate(dt.date):
+        """A date whose strftime answers as a German locale would."""
+
+        def __format__(self, spec):
+            return super().__format__(spec.replace("%B", "März"))
+
+        def strftime(self, spec):
+            return super().strftime(spec.replace("%B", "März"))
+
+    assert long_date(LocalisedDate(2026, 3, 5)) == "5 March 2026"
+    assert long_date(dt.date(2026, 11, 29)) == "29 November 2026"

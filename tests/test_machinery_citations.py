@@ -94,6 +94,12 @@ def test_each_deck_numbers_its_own_sources_in_order_of_first_use(decks_of, app, 
     # A second deck starts again at 1, in the order it cites.
     second = soup(decks.outdir / "slides" / "second.html")
     assert _citations(second) == ["[1]", "[2]"]
+    # The hidden list's back-references (the handout prints them) lead to the plain citations on the slides.
+    for name in ("index", "second"):
+        page = soup(decks.outdir / "slides" / f"{name}.html")  # afresh: _entries dropped the back-references
+        ids = {tag["id"] for tag in page.select("[id]")}
+        backrefs = [a["href"] for a in page.select("div.citation a[role=doc-backlink]")]
+        assert backrefs and [href for href in backrefs if href.removeprefix("#") not in ids] == []
     assert [entry.split(".")[0] for entry in _entries(second)] == [
         "[1] Kappa KL Jr, Lambda M, Mu N, Nu O, Xi P, Omicron Q, et al",
         "[2] Holder Pharmaceuticals, Inc",

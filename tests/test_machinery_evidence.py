@@ -253,13 +253,15 @@ def test_site_shows_the_phone_layout_on_narrow_screens_and_the_wide_one_elsewher
     assert int(re.search(r"\d+", img["style"]).group()) <= 312
 
 
-@pytest.mark.sphinx("latex", testroot="evidence", warningiserror=True)
+@pytest.mark.sphinx("typst", testroot="evidence", warningiserror=True)
 def test_pdf_gets_the_print_layout(app):
     app.build()
-    tex = next(Path(app.outdir).glob("*.tex")).read_text(encoding="utf-8")
-    shown = re.findall(r"\\sphinxincludegraphics(?:\[[^\]]*\])?\{\{?([^}]+)\}", tex)
+    typ = (Path(app.outdir) / "main.typ").read_text(encoding="utf-8")
+    shown = re.findall(r'image\("images/([^"]+)"', typ)
     assert [Path(name).stem.rsplit("-", 1)[0] for name in shown] == ["evidence-figure-print"]
-    assert "picture" not in tex
+    assert sorted(p.name.rsplit("-", 1)[0] for p in (Path(app.outdir) / "images").glob("evidence-figure-*")) == [
+        "evidence-figure-print"
+    ]
 
 
 @pytest.mark.sphinx("epub", testroot="evidence", warningiserror=True)

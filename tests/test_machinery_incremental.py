@@ -40,6 +40,41 @@ def test_a_deck_rebuild_with_nothing_changed_rereads_nothing(app, make_app, deck
     assert warnings_of(rebuild) == []
 
 
+@pytest.mark.sphinx("html", testroot="decks", srcdir="decks-label-renamed", warningiserror=True, freshenv=True)
+def test_a_renamed_handbook_label_is_caught_by_the_next_deck_build(app, make_app, decks_of, warnings_of):
+    # The decks link into the handbook through its objects.inv. With nothing
+    # else changed, the deck build must still notice that a label it links to
+    # is gone, and fail at the slide's line.
+    app.build()
+    decks = decks_of(app)
+    assert warnings_of(decks) == []
+    decks.cleanup()
+    chapter = app.srcdir / "docs" / "quiz.md"
+    chapter.write_text(chapter.read_text(encoding="utf-8").replace("(quiz-chapter)=", "(quiz-renamed)="), "utf-8")
+    # The handbook's incremental build (in its own build folder: sphinx.testing
+    # gives html and revealjs one doctree folder per build folder) rewrites
+    # the objects.inv that the decks read.
+    handbook = make_app("html", srcdir=app.srcdir, builddir=app.outdir.parent / "again", warningiserror=True)
+    handbook.build()
+    handbook.cleanup()
+    (app.outdir / "objects.inv").write_bytes((handbook.outdir / "objects.inv").read_bytes())
+    read: list[list[str]] = []
+    rebuild = make_app(
+        "revealjs",
+        srcdir=app.srcdir,
+        builddir=app.outdir.parent,
+        tags=["decks"],
+        warningiserror=True,
+        confoverrides={"handbook_inventory": str(app.outdir / "objects.inv")},
+    )
+    _recording(rebuild, read).build()
+    assert read == [["slides/index"]]
+    found = warnings_of(rebuild)
+    assert len(found) == 1 and found[0].startswith("slides/index.md:"), found
+    assert "quiz-chapter" in found[0] and found[0].endswith("[ref.ref]"), found
+    assert rebuild.statuscode == 1
+
+
 @pytest.mark.sphinx("html", testroot="snippets", srcdir="incremental-chapter", freshenv=True)
 def test_editing_one_chapter_rereads_that_chapter_only(app, make_app, warnings_of):
     app.build()
@@ -49,20 +84,3 @@ def test_editing_one_chapter_rereads_that_chapter_only(app, make_app, warnings_o
     read: list[list[str]] = []
     _recording(make_app("html", srcdir=app.srcdir), read).build()
     assert read == [["docs/part-a/chapter"]]
-
-
-def test_pybtex_plaintext_backend_is_found_without_scanning_entry_points(monkeypatch):
-    import pybtex.plugin
-
-    from handbook_sphinx import bibtex_plugins
-
-    bibtex_plugins.setup(app=None)
-
-    def no_scan(**kwargs):
-        raise AssertionError(f"pybtex scanned the entry points for {kwargs}")
-
-    monkeypatch.setattr(pybtex.plugin, "entry_points", no_scan)
-    backend = pybtex.plugin.find_plugin("pybtex.backends", "plaintext")
-    from pybtex.backends.plaintext import Backend
-
-    assert backend is Backend

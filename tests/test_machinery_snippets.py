@@ -179,6 +179,17 @@ def test_rows_keep_the_header_caption_and_note(app, decks_of, soup, warnings_of)
 
 
 @PARTS_ROOT
+def test_a_citation_in_rows_a_slide_leaves_out_is_not_the_decks(app, decks_of, soup):
+    # Row three cites domino1965; the deck shows rows 1-2 and 4-5 only.
+    app.build()
+    chapter = soup(_page(app, "docs/chapter"))
+    assert "[1]" in chapter.select("table#parts-table tbody tr")[2].get_text()
+    deck = soup(decks_of(app).outdir / "slides" / "index.html")
+    assert deck.select("span.bibtex-citation") == []
+    assert deck.select("div.deck-bibliography div.citation") == []
+
+
+@PARTS_ROOT
 def test_deck_shows_a_figure_in_its_slide_form(app, decks_of, soup):
     app.build()
     decks = decks_of(app)

@@ -12,12 +12,14 @@ pytestmark = pytest.mark.usefixtures("machinery_env")
 @pytest.mark.sphinx("html", testroot="traceability")
 def test_report_lists_chapters_and_decks_of_every_snippet(app):
     app.build()
-    report = json.loads((app.outdir / "snippet-traceability.json").read_text(encoding="utf-8"))
+    # An internal report: beside the doctrees, never in the published output.
+    assert not list(app.outdir.glob("snippet-traceability*"))
+    report = json.loads((app.doctreedir / "snippet-traceability.json").read_text(encoding="utf-8"))
     assert report == {
         "shared/unused": {"chapters": [], "decks": []},
         "shared/used": {"chapters": ["index.md"], "decks": ["index.md"]},
     }
-    table = (app.outdir / "snippet-traceability.md").read_text(encoding="utf-8")
+    table = (app.doctreedir / "snippet-traceability.md").read_text(encoding="utf-8")
     assert "| `shared/used` | index.md | index.md |" in table.splitlines()
     assert "| `shared/unused` | — | — |" in table.splitlines()
 
@@ -35,7 +37,7 @@ def test_snippet_shown_nowhere_warns_at_the_snippet(app, warnings_of):
 @pytest.mark.sphinx("typst", testroot="traceability")
 def test_every_builder_writes_the_report(app):
     app.build()
-    report = json.loads((app.outdir / "snippet-traceability.json").read_text(encoding="utf-8"))
+    report = json.loads((app.doctreedir / "snippet-traceability.json").read_text(encoding="utf-8"))
     assert report["shared/used"] == {"chapters": ["index.md"], "decks": ["index.md"]}
 
 

@@ -105,3 +105,17 @@ def test_main_exits_0_on_a_clean_site_and_2_without_one(site, tmp_path, capsys):
     assert main([str(site)]) == 0
     assert capsys.readouterr().out.strip().endswith(": 0 broken")
     assert main([str(tmp_path / "nothing-built")]) == 2
+
+
+def test_under_a_path_prefix_root_relative_urls_resolve_below_it(site):
+    """A project site lives under /<repository>/: its root-relative links start there, and nothing else is ours."""
+    (site / "part/index.html").write_text(
+        """<html><body><a href="/handbook/part/chapter.html#dose">good</a>
+        <a href="/handbook/slides/deck.html#/9">broken slide</a><a href="/part/chapter.html">outside the prefix</a>
+        </body></html>""",
+        encoding="utf-8",
+    )
+    assert [link for link in check_site(site, "https://example.org/handbook/") if link.page == "part/index.html"] == [
+        BrokenLink("part/index.html", "/handbook/slides/deck.html#/9", "no id '/9' in slides/deck.html"),
+        BrokenLink("part/index.html", "/part/chapter.html", "outside the site's path /handbook/"),
+    ]

@@ -6,7 +6,8 @@ Walks every ``.html`` page under the site folder and checks each ``href``,
 ``src``, ``srcset`` and ``poster`` that stays on the site:
 
 - a relative URL resolves against the page, a root-relative one (``/…``)
-  against the site folder, as a static server rooted at the site serves it;
+  against the site folder, as a static server rooted at the site serves it
+  (under the path of ``--base-url``, e.g. ``/<repository>/``, when given);
 - the target must be a file inside the site (a folder counts when it holds an
   ``index.html``, as a static server serves it);
 - a ``#fragment`` must name an ``id`` (or an ``<a name>``) in the target page;
@@ -75,8 +76,10 @@ def _urls(tag) -> list[str]:
 class SiteChecker:
     def __init__(self, root: Path, base_url: str | None = None):
         self.root = Path(root).resolve()
-        # The address the site is published at: absolute URLs under it are the site's own.
+        # The address the site is published at: absolute URLs under it are the site's own,
+        # and so are root-relative ones under its path (/<repository>/ for a project site).
         self.base_url = base_url.rstrip("/") + "/" if base_url else None
+        self.prefix = urlsplit(self.base_url).path if self.base_url else "/"
 
     @cache  # noqa: B019  (one checker per run; the cache holds each page's soup once)
     def _soup(self, path: Path) -> BeautifulSoup:
@@ -119,14 +122,19 @@ class SiteChecker:
     def check_link(self, page: Path, url: str) -> str | None:
         """Why ``url`` on ``page`` is broken, or None when it resolves (or is not ours to check)."""
         if self.base_url and url.startswith(self.base_url):
-            url = "/" + url.removeprefix(self.base_url)
+            url = self.prefix + url.removeprefix(self.base_url)
         parts = urlsplit(url)
         if parts.scheme or parts.netloc:
             return None
-        if not parts.path:
+        path = parts.path
+        if path.startswith("/"):
+            if not path.startswith(self.prefix):
+                return f"outside the site's path {self.prefix}"
+            path = "/" + path.removeprefix(self.prefix)
+        if not path:
             target = page
         else:
-            target = self._target(page, parts.path)
+            target = self._target(page, path)
             if target is None:
                 return "outside the site"
             if not target.is_file():

@@ -28,7 +28,10 @@ content, so the same commit prints byte-identical PDFs in any time zone.
 Old PDFs are removed first and new ones written under a temporary name and
 moved into place; if any deck fails, every PDF of this run is removed.
 
-usage: python tools/deck_pdf.py SLIDES_DIR OUT_DIR [--paper a4|letter]
+The decks are those handbook.toml lists (``--deck NAME`` for some of them),
+and so are the three kinds of PDF and their file names.
+
+usage: python tools/deck_pdf.py SLIDES_DIR OUT_DIR [--paper a4|letter] [--deck NAME ...]
 """
 
 from __future__ import annotations
@@ -44,14 +47,19 @@ from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from browser import launch  # noqa: E402
+
+from handbook_sphinx import facts  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 PRINT_CSS = ROOT / "theme" / "print" / "deck-handouts.css"
-# index.html is the landing page that lists the decks; it is not printed.
-NOT_DECKS = {"index.html", "genindex.html", "search.html"}
-KINDS = {"slides": "", "notes": "-notes", "handout": "-handout"}
-KIND_TITLES = {"slides": "slides", "notes": "trainer notes", "handout": "participant handout"}
+# The decks and the PDFs printed of each (handbook.toml): kind → file suffix, and its title.
+FACTS = facts.load()
+DECKS = tuple(deck.name for deck in FACTS.decks)
+KINDS = {download.kind: download.suffix for download in FACTS.downloads_of("slides-pdf")}
+KIND_TITLES = {download.kind: download.title for download in FACTS.downloads_of("slides-pdf")}
+assert set(KINDS) == {"slides", "notes", "handout"}, "handbook.toml's slides-pdf downloads are what this script prints"
 # Paper: (CSS page size, width in mm) for the portrait documents.
 PAPERS = {"a4": ("A4 portrait", 210), "letter": ("letter portrait", 215.9)}
 # The deck's slide, and reveal.js's print page around it (its 4 % margin).
@@ -130,8 +138,9 @@ class Deck:
         return self.data["title"]
 
 
-def decks(slides_dir: Path) -> list[Path]:
-    return sorted(p for p in slides_dir.glob("*.html") if p.name not in NOT_DECKS)
+def decks(slides_dir: Path, names: list[str]) -> list[Path]:
+    """The built decks ``names`` (handbook.toml's), each ``<name>.html`` in ``slides_dir``."""
+    return [slides_dir / f"{name}.html" for name in names]
 
 
 def open_deck(browser, deck: Path, query: str = ""):
@@ -366,7 +375,7 @@ def print_composed(browser, deck: Deck, kind: str, paper: str, target: Path, wor
 
 
 def outputs(out_dir: Path, deck: Path) -> dict[str, Path]:
-    return {kind: out_dir / f"{deck.stem}{suffix}.pdf" for kind, suffix in KINDS.items()}
+    return {kind: out_dir / f"{deck.stem}{suffix}" for kind, suffix in KINDS.items()}
 
 
 def main() -> int:
@@ -374,10 +383,14 @@ def main() -> int:
     parser.add_argument("slides_dir", type=Path)
     parser.add_argument("out_dir", type=Path)
     parser.add_argument("--paper", choices=sorted(PAPERS), default="a4")
+    parser.add_argument(
+        "--deck", action="append", choices=DECKS, help="print only this deck (repeatable); default: every deck"
+    )
     args = parser.parse_args()
-    found = decks(args.slides_dir)
-    if not found:
-        print(f"no decks in {args.slides_dir}: run make slides first", file=sys.stderr)
+    found = decks(args.slides_dir, args.deck or list(DECKS))
+    missing = [path.name for path in found if not path.is_file()]
+    if missing:
+        print(f"{args.slides_dir} has no {', '.join(missing)}: run make slides first", file=sys.stderr)
         return 1
     args.out_dir.mkdir(parents=True, exist_ok=True)
     for old in args.out_dir.glob("*.pdf"):

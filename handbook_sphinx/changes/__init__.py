@@ -15,7 +15,7 @@ What each builder renders:
   with links to each changed place, to deck slides (relative to the page, for
   the published site's ``/slides/``) and to the standalone PDF in
   ``/downloads/``;
-- epub and the PDF (latex, typst): the page as an appendix, with the
+- epub and the PDF (typst): the page as an appendix, with the
   safety-relevant changes in full and every other change in one line (what,
   where, how many sentences), pointing to the site's page for the full text
   (linked absolutely through ``html_baseurl``); links to deck slides are
@@ -39,7 +39,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from docutils import nodes
-from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 from sphinx.util.osutil import relative_uri
@@ -117,42 +116,40 @@ def _outdated(app, env, added, changed, removed) -> list[str]:
     return [docname for docname, seen in pages.items() if seen != now and docname not in changed]
 
 
-class ResolveSiteLinks(SphinxPostTransform):
-    """Links to files of the published site (relative on the site, absolute in print); the site's or the print form."""
+def resolve_site_links(app, doctree: nodes.document, docname: str) -> None:
+    """Links to files of the published site (relative on the site, absolute in print); the site's or the print form.
 
-    default_priority = 5
-
-    def run(self, **kwargs) -> None:
-        references = [node for node in self.document.findall(nodes.reference) if page.SITE_PATH in node]
-        folds = list(self.document.findall(page.fold))
-        if not references and not folds:
-            return
-        builder = self.env._app.builder  # as Sphinx's own post-transforms reach it (9.x)
-        site = builder.format == "html" and not builder.name.startswith("epub") and builder.name != "singlehtml"
-        leave_out = page.PRINT_ONLY if site else page.SITE_ONLY
-        for node in list(self.document.findall(nodes.Element)):
-            if leave_out in node["classes"] and node.parent is not None:
-                node.parent.remove(node)
-        if not site:
-            # Print: the safety-relevant changes in full, every other change in its one line.
-            for node in folds:
-                if node.get("in_print") == "unwrap":
-                    node.replace_self(node.children)
-                else:
-                    node.parent.remove(node)
-        docname = self.env.path2doc(self.document["source"]) or self.config.root_doc
-        for node in references:
-            if node.parent is None:
-                continue
-            path = node[page.SITE_PATH]
-            if site:
-                # A deck slide's fragment (#/6) has a slash that relative_uri would read as a folder.
-                target, hash_mark, fragment = path.partition("#")
-                node["refuri"] = relative_uri(builder.get_target_uri(docname), target) + hash_mark + fragment
+    At ``doctree-resolved``, when the builder (and so each page's address) is known.
+    """
+    references = [node for node in doctree.findall(nodes.reference) if page.SITE_PATH in node]
+    folds = list(doctree.findall(page.fold))
+    if not references and not folds:
+        return
+    builder = app.builder
+    site = builder.format == "html" and not builder.name.startswith("epub") and builder.name != "singlehtml"
+    leave_out = page.PRINT_ONLY if site else page.SITE_ONLY
+    for node in list(doctree.findall(nodes.Element)):
+        if leave_out in node["classes"] and node.parent is not None:
+            node.parent.remove(node)
+    if not site:
+        # Print: the safety-relevant changes in full, every other change in its one line.
+        for node in folds:
+            if node.get("in_print") == "unwrap":
+                node.replace_self(node.children)
             else:
-                base = self.config.html_baseurl or ""
-                node["refuri"] = (base if base.endswith("/") else base + "/") + path
-            del node[page.SITE_PATH]
+                node.parent.remove(node)
+    for node in references:
+        if node.parent is None:
+            continue
+        path = node[page.SITE_PATH]
+        if site:
+            # A deck slide's fragment (#/6) has a slash that relative_uri would read as a folder.
+            target, hash_mark, fragment = path.partition("#")
+            node["refuri"] = relative_uri(builder.get_target_uri(docname), target) + hash_mark + fragment
+        else:
+            base = app.config.html_baseurl or ""
+            node["refuri"] = (base if base.endswith("/") else base + "/") + path
+        del node[page.SITE_PATH]
 
 
 def setup(app) -> dict:
@@ -161,13 +158,12 @@ def setup(app) -> dict:
         page.fold,
         html=(page.visit_fold_html, page.depart_fold_html),
         typst=plain,
-        latex=plain,
         text=plain,
         man=plain,
         texinfo=plain,
     )
     app.add_directive("what-changed", WhatChangedDirective)
-    app.add_post_transform(ResolveSiteLinks)
+    app.connect("doctree-resolved", resolve_site_links)
     app.connect("env-purge-doc", _purge)
     app.connect("env-merge-info", _merge)
     app.connect("env-get-outdated", _outdated)

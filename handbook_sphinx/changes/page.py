@@ -13,13 +13,13 @@ can open and close (``<details>``). What each builder shows:
   for the safety-relevant changes, closed for the others);
 - epub and the PDF (typst): the safety-relevant changes in full, and every
   other change as one line (what, where, how many sentences), pointing to
-  the site for the full text. ``ResolveSiteLinks`` (``__init__``) leaves out
+  the site for the full text. ``resolve_site_links`` (``__init__``) leaves out
   the other's, unwraps or drops the folds, so no builder but html meets a
   ``fold``; the others still render one as its content.
 
 Paragraphs, bullet lists, ``strong`` for the words that differ,
 ``pending_xref`` to the section labels of this edition. Two placeholders need
-the builder and are resolved at write time by ``ResolveSiteLinks``: links to
+the builder and are resolved at write time by ``resolve_site_links``: links to
 deck slides, and links to files of the published site.
 
 Text quoted from the earlier edition sits in nodes with the class
@@ -41,7 +41,7 @@ EARLIER_CLASS = "earlier-edition"
 DETAIL_CLASS = "changes-detail"
 SITE_ONLY = "only-site"  # paragraphs the print editions (PDF, EPUB) leave out
 PRINT_ONLY = "only-print"  # paragraphs the site leaves out
-SITE_PATH = "handbook_site_path"  # attribute of a reference that ResolveSiteLinks completes
+SITE_PATH = "handbook_site_path"  # attribute of a reference that resolve_site_links completes
 
 
 class fold(nodes.General, nodes.Element):
@@ -63,7 +63,7 @@ def depart_fold_html(self: SphinxTranslator, node: fold) -> None:
 
 
 def visit_fold_plain(self, node: fold) -> None:
-    """Any other builder: the content as it is (ResolveSiteLinks keeps folds from reaching one)."""
+    """Any other builder: the content as it is (resolve_site_links keeps folds from reaching one)."""
 
 
 def depart_fold_plain(self, node: fold) -> None:

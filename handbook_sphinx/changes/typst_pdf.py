@@ -25,8 +25,6 @@ published edition (``html_baseurl``).
 
 from __future__ import annotations
 
-import os
-import shutil
 import time
 from pathlib import Path
 
@@ -35,7 +33,7 @@ from handbook_sphinx.changes.compare import FieldChange, Group, Item, Link, Repo
 from handbook_sphinx.changes.text import Segment
 
 # The handbook's own font files: the committee PDF is set like the book.
-from handbook_sphinx.typst.builder import FONT_FILES  # noqa: E402
+from handbook_sphinx.typst.compile import compile_pdf_ua, link_fonts, timestamp
 
 
 class PdfError(RuntimeError):
@@ -237,42 +235,23 @@ class TypstWriter:
         return "\n".join(self.out)
 
 
-def _fonts(folder: Path) -> Path:
-    missing = [str(path) for path in FONT_FILES if not path.is_file()]
-    if missing:
-        raise PdfError(f"font files missing: {', '.join(missing)} (install fonts-texgyre and fonts-dejavu-core)")
-    if folder.exists():
-        shutil.rmtree(folder)
-    folder.mkdir(parents=True)
-    for path in FONT_FILES:
-        (folder / path.name).symlink_to(path)
-    return folder
-
-
 def write_pdf(
     report: Report, pdf: Path, *, base_url: str, project: str, author: str, notice: str, page: str = ""
 ) -> Path:
     """Write ``pdf`` (and its .typ source beside it); nothing is left at ``pdf`` if Typst fails."""
     import typst
 
-    epoch_text = os.environ.get("SOURCE_DATE_EPOCH", "")
-    epoch = int(epoch_text) if epoch_text.isdigit() else int(time.time())
     source = pdf.with_suffix(".typ")
-    source.write_text(TypstWriter(report, base_url, project, author, notice, page).document(epoch), encoding="utf-8")
-    fonts = typst.Fonts(
-        include_system_fonts=False, include_embedded_fonts=False, font_paths=[str(_fonts(pdf.parent / ".fonts"))]
+    source.write_text(
+        TypstWriter(report, base_url, project, author, notice, page).document(timestamp()), encoding="utf-8"
     )
+    missing = link_fonts(pdf.parent / ".fonts")
+    if missing:
+        raise PdfError(f"font files missing: {', '.join(missing)} (install fonts-texgyre and fonts-dejavu-core)")
     tmp = pdf.with_name(f".{pdf.name}.tmp")
     pdf.unlink(missing_ok=True)
     try:
-        _, warnings = typst.compile_with_warnings(
-            str(source),
-            output=str(tmp),
-            root=str(source.parent),
-            font_paths=fonts,
-            pdf_standards=["ua-1"],
-            timestamp=epoch,
-        )
+        warnings = compile_pdf_ua(source, tmp, pdf.parent / ".fonts")
     except typst.TypstError as error:
         tmp.unlink(missing_ok=True)
         message = (getattr(error, "message", None) or str(error)).splitlines()[0]

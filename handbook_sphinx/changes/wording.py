@@ -12,6 +12,7 @@ changed (``one_line``).
 
 from __future__ import annotations
 
+from handbook_sphinx import facts
 from handbook_sphinx.changes.compare import EVIDENCE_FIELDS, Group, Item, Link, Report, TextChange
 
 TITLE = "What changed in this edition"
@@ -183,7 +184,8 @@ def moved_note(item: Item) -> str:
 
 
 def pdf_name(report: Report, to_version: str) -> str:
-    return f"changes-{report.from_name}-{to_version}.pdf"
+    """The committee PDF's file name (handbook.toml's ``changes_pdf``)."""
+    return facts.load().changes_pdf_name(report.from_name, to_version)
 
 
 # -- The page's parts, in order -------------------------------------------------------------------

@@ -20,7 +20,6 @@ same bytes in any time zone.
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import unicodedata
@@ -37,9 +36,11 @@ from sphinx.util.display import progress_message
 from sphinx.util.nodes import inline_all_toctrees
 from sphinx.util.osutil import ensuredir
 
-from handbook_sphinx.chapter_meta import build_date, chapter_dates, long_date
+from handbook_sphinx.chapter_meta import chapter_dates
+from handbook_sphinx.dates import build_date, long_date
 from handbook_sphinx.numbering import chapter_numbers
 
+from .compile import FONT_FILES, compile_pdf_ua, link_fonts
 from .translator import IndexTarget, TypstTranslator, escape, string
 
 logger = logging.getLogger(__name__)
@@ -47,29 +48,6 @@ logger = logging.getLogger(__name__)
 HERE = Path(__file__).resolve().parent
 TEMPLATE = HERE / "handbook.typ"
 
-# The font files the book is set in, from Debian packages that
-# tools/ensure-system-packages installs (group "pdf"): TeX Gyre Pagella and
-# Heros (fonts-texgyre), DejaVu for the glyphs they lack (fonts-dejavu-core).
-TEXGYRE = Path("/usr/share/texmf/fonts/opentype/public/tex-gyre")
-DEJAVU = Path("/usr/share/fonts/truetype/dejavu")
-FONT_FILES = [
-    *(
-        TEXGYRE / f"texgyre{face}-{style}.otf"
-        for face in ("pagella", "heros")
-        for style in ("regular", "bold", "italic", "bolditalic")
-    ),
-    *(
-        DEJAVU / name
-        for name in (
-            "DejaVuSerif.ttf",
-            "DejaVuSerif-Bold.ttf",
-            "DejaVuSans.ttf",
-            "DejaVuSans-Bold.ttf",
-            "DejaVuSansMono.ttf",
-            "DejaVuSansMono-Bold.ttf",
-        )
-    ),
-]
 # The text faces in the order handbook.typ falls back through them.
 TEXT_FONTS = ["texgyrepagella-regular.otf", "DejaVuSerif.ttf", "DejaVuSans.ttf"]
 PAPERS = ("a4", "letter")
@@ -223,10 +201,7 @@ class TypstBuilder(Builder):
 
     def fonts_folder(self) -> Path:
         folder = Path(self.outdir) / "fonts"
-        if folder.exists():
-            shutil.rmtree(folder)
-        folder.mkdir(parents=True)
-        missing = [str(path) for path in FONT_FILES if not path.is_file()]
+        missing = link_fonts(folder)
         if missing:
             logger.warning(
                 "font files missing: %s (install them with tools/ensure-system-packages pdf)",
@@ -234,9 +209,6 @@ class TypstBuilder(Builder):
                 type="handbook",
                 subtype="typst",
             )
-        for path in FONT_FILES:
-            if path.is_file():
-                (folder / path.name).symlink_to(path)
         return folder
 
     def check_glyphs(self, main: str) -> None:
@@ -398,21 +370,9 @@ class TypstBuilder(Builder):
     def compile(self, main: Path, pdf: Path) -> None:
         import typst
 
-        fonts = typst.Fonts(
-            include_system_fonts=False, include_embedded_fonts=False, font_paths=[str(self.fonts_folder())]
-        )
         tmp = pdf.with_name(f".{pdf.name}.tmp")
-        epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
-        timestamp = int(epoch) if epoch.isdigit() else int(build_date().strftime("%s"))
         try:
-            _, warnings = typst.compile_with_warnings(
-                str(main),
-                output=str(tmp),
-                root=str(main.parent),
-                font_paths=fonts,
-                pdf_standards=["ua-1"],
-                timestamp=timestamp,
-            )
+            warnings = compile_pdf_ua(main, tmp, self.fonts_folder())
         except typst.TypstError as error:
             tmp.unlink(missing_ok=True)
             message = getattr(error, "message", None) or str(error)
