@@ -4,10 +4,11 @@ Each appendix holds exactly one ``handbook-form`` container: a heading line with
 the form's version and the notice that local protocols govern, a patient-label
 line, then ``form-grid`` tables. The tests hold each form to the form contract
 (no citations inside the form, tick columns headed Yes, No and N/A, write-in
-cells left empty, one tick for each decision) and look at the PDF itself: on A4
-and on US Letter each form is one page, inside the paper's printable area, with
-no line printed over another, no type under 7.5 pt, the boxed trigger panel at
-9 pt or more and write-in rows at least 5 mm tall.
+cells left empty but for the row of printed default limits, one tick for each
+decision) and look at the PDF itself: on A4 and on US Letter each form is one
+page, inside the paper's printable area, with no line printed over another, no
+type under 7.5 pt, the boxed trigger panel at 9.5 pt or more and write-in rows
+at least 5 mm tall.
 """
 
 from __future__ import annotations
@@ -74,7 +75,10 @@ SCREENING_FIELDS = (
     "Child-Pugh C not recommended; B longer monitoring",
     "liver tests",
     "Urinary symptoms",
-    # Pregnancy, contraception and breastfeeding: three rows; one action for pregnancy with either product.
+    # Age changes the dose and the guide (an action, not a caution); pregnancy, contraception and
+    # breastfeeding: three rows; one action for pregnancy with either product.
+    "Age, pregnancy and breastfeeding: a Yes calls for the action in the row",
+    "Aged 65 or over: EU, UK esketamine, start at 28 mg; BP guide 150/90",
     "Pregnant (record test result): do not give either product; defer or refer",
     "Could become pregnant, no contraception",
     "Breastfeeding (US esketamine: not recommended; EU, UK: weigh against treatment; IV: prescriber decides)",
@@ -92,6 +96,10 @@ SCREENING_FIELDS = (
     "enrolled",
     "decision to prescribe taken by a psychiatrist",
     "off-label use explained",
+    # The antidepressant the indication requires, and fasting before an infusion by region.
+    "Esketamine: oral antidepressant prescribed with it (EU, UK TRD: SSRI or SNRI; US TRD: optional)",
+    "IV: fasting explained (US label: NPO guidelines; EU, UK: local sedation policy)",
+    "IV: anaesthesia-experienced physician",
     "EU: national SmPC checked",
     "UK: hospital, anaesthetist",
     "Consent",
@@ -117,49 +125,57 @@ SESSION_FIELDS = (
     "BP not above 140/90 (EU, UK from 65: 150/90)",
     "no food 2 h",
     "nasal steroid, decongestant",
-    "No new opioids, sedatives, stimulants, MAOIs",
-    "No other new medicines, alcohol or drugs",
+    # Fasting before an infusion: the US Ketalar label's rule, or the local sedation policy.
+    "IV: fasted (US: NPO guidelines; EU, UK: local policy)",
+    # Medicines as they are now, with the closer checks the label asks for.
+    "Sedative, opioid, alcohol today: none, or closer sedation, SpO₂ checks",
+    "Stimulant, MAOI: none, or closer BP checks set",
+    "No new medicines or drug use since last session",
     "Not pregnant",
     "Not breastfeeding, or decision recorded",
-    "Pregnant: no dose of either product; stop treatment and counsel",
+    # Pregnancy leaves no choice: the action sits in the check itself.
+    "Not pregnant (test where relevant); if pregnant: no dose, stop treatment, counsel",
     "No new urinary symptoms",
     "suicide risk",
     "Escort home confirmed",
     # Readiness for the airway and for resuscitation, for both products.
     "Both: oximeter, oxygen, suction, airway kit ready",
-    "Both: BLS-trained staff; resuscitation kit ready",
-    "IV: airway-skilled clinician present",
+    "Both: BLS-trained staff; resuscitation kit, AED checked",
+    "IV: anaesthesia-experienced doctor (UK: anaesthetist)",
+    # Nothing is given with the limits or the escalation contact left blank.
+    "Limits below in use; escalation contact written",
     "Dose decision: tick one",
     "Give",
     "Withhold",
     "Reason",
-    "Prescriber on site",
-    "Time 0: start",
+    "Prescriber, signature",
+    "Time 0 = first nasal device or start of infusion",
     "Lot or batch",
     "CD register, witness",
     "Wastage, witness",
     # The boxed panel: the label's triggers, the form's own by score and sign, and what to do at once.
     "Act at once, at any reading",
-    "Emergency team now",
+    "Emergency team now; send for the AED",
     "chest pain, breathlessness, sudden severe headache, visual disturbance, seizure",
     "focal neurological deficit",
     "Until help comes",
-    "open the airway",
-    "bag and mask",
-    "CPR",
+    "Open the airway",
+    # Cardiac arrest and inadequate breathing with a pulse are told apart.
+    "Unresponsive, not breathing normally: CPR; attach the AED",
+    "Pulse present, breathing inadequate: bag-mask ventilation with oxygen; recheck",
     "experienced in managing BP",
     "slow or shallow breathing",
     "MOAA/s 2 or 1",
-    "IV: stop or slow the infusion, then call",
+    "oxygen, continuous SpO₂; IV: stop or slow the infusion",
     "MOAA/s 3: continuous SpO₂, staff at the bedside",
     "Distressing dissociation",
     "5 ready response to name",
     "2 only to prodding, shaking",
     "1 only to painful trapezius squeeze",
-    # Numerical limits are the service's own: rows of blanks, never numbers, with room for both limits.
-    "Service limit: upper",
-    "Service limit: lower",
-    "From start",
+    # Printed default limits, labelled as the service's own rule, and a row for the prescriber's signed change.
+    "Service’s own rule: call if",
+    "Prescriber’s change, signed",
+    "From time 0",
     "Before dose",
     "+40 min",
     "+50 min",
@@ -179,7 +195,7 @@ SESSION_FIELDS = (
     "Discharge",
     "at least 2 h since the first device",
     # Discharge: the same blood-pressure and heart-rate condition in every region, or the prescriber's reason.
-    "BP and HR within service limits, not rising",
+    "BP and HR within the limits, not rising",
     "Stable; sedation, dissociation resolved (MOAA/s 5)",
     "Breathing normal",
     "Escort present",
@@ -245,11 +261,11 @@ def test_time_grid_is_anchored_to_the_first_dose(handbook):
     grid = next(
         table
         for table in the_form(handbook, "monitoring-record").select("table")
-        if "From start" in table.select_one("thead").get_text()
+        if "From time 0" in table.select_one("thead").get_text()
     )
     points = [normalise(row.find(["td", "th"]).get_text()) for row in grid.select("tbody tr")]
-    # The service writes its limits, upper and lower, in the first two rows, above the readings.
-    assert points[:2] == ["Service limit: upper", "Service limit: lower"], points
+    # The limits come first, above the readings: the service's defaults, then the prescriber's change.
+    assert points[:2] == ["Service’s own rule: call if", "Prescriber’s change, signed"], points
     points = points[2:]
     assert points[0] == "Before dose" and points[-1] == "Before discharge"
     minutes = [int(m.group(1)) for p in points if (m := re.fullmatch(r"\+(\d+) min", p))]
@@ -262,15 +278,43 @@ def question_columns(table) -> list[int]:
     return [i for i, header in enumerate(headers) if i == 0 or header == headers[0]]
 
 
+DEFAULT_LIMITS_ROW = "Service’s own rule: call if"
+
+
 @pytest.mark.parametrize("page", ["screening-checklist", "monitoring-record"])
 def test_write_in_cells_are_empty(handbook, page):
-    """Only a question column may carry printed text; every other body cell is for writing or ticking."""
+    """Only a question column may carry printed text; every other body cell is for writing or ticking.
+
+    The one exception is the row of printed default limits on the session record (tested below).
+    """
     for table in the_form(handbook, page).select("table"):
         questions = question_columns(table)
         for row in table.select("tbody tr"):
             cells = row.find_all(["td", "th"])
+            if normalise(cells[0].get_text()) == DEFAULT_LIMITS_ROW:
+                continue
             filled = [cell.get_text(strip=True) for i, cell in enumerate(cells) if i not in questions]
             assert not any(filled), f"{page}: printed text in a write-in cell: {filled}"
+
+
+def test_default_limits_are_printed_as_the_services_own(handbook):
+    """No limit can be left blank: a number for every vital sign, marked as the service's rule, changeable when signed."""
+    grid = next(
+        table
+        for table in the_form(handbook, "monitoring-record").select("table")
+        if "From time 0" in table.select_one("thead").get_text()
+    )
+    headers = [normalise(th.get_text()) for th in grid.select("thead th")]
+    rows = [[normalise(cell.get_text()) for cell in row.find_all(["td", "th"])] for row in grid.select("tbody tr")]
+    defaults = dict(zip(headers, rows[0], strict=True))
+    assert defaults["From time 0"] == DEFAULT_LIMITS_ROW, defaults
+    for vital in ("BP", "HR", "SpO₂", "RR"):
+        assert re.search(r"\d", defaults[vital]), f"no default limit printed for {vital}: {defaults}"
+    # Upper and lower limits for blood pressure, heart rate and breathing; the lower ones matter too.
+    for vital in ("BP", "HR", "RR"):
+        assert "≥" in defaults[vital] and "≤" in defaults[vital], (vital, defaults[vital])
+    # The next row is the prescriber's, blank for writing, and it is signed.
+    assert rows[1][0] == "Prescriber’s change, signed" and not any(rows[1][1:]), rows[1]
 
 
 @pytest.mark.parametrize("page", ["screening-checklist", "monitoring-record"])
@@ -327,7 +371,7 @@ def test_time_grid_covers_the_blood_pressure_rise(handbook):
     grid = next(
         table
         for table in the_form(handbook, "monitoring-record").select("table")
-        if "From start" in table.select_one("thead").get_text()
+        if "From time 0" in table.select_one("thead").get_text()
     )
     points = [normalise(row.find(["td", "th"]).get_text()) for row in grid.select("tbody tr")]
     minutes = [int(m.group(1)) for p in points if (m := re.fullmatch(r"\+(\d+) min", p))]
@@ -382,7 +426,7 @@ def page_words(pdf: Path, page: int) -> tuple[float, float, list[tuple[float, fl
 
 
 MIN_BODY_PT = 7.5  # the smallest type a printed form may use
-MIN_PANEL_PT = 9  # the boxed panel of triggers and first actions
+MIN_PANEL_PT = 9.5  # the boxed panel of triggers and first actions
 MIN_ROW_MM = 5  # a write-in row
 
 
@@ -402,7 +446,7 @@ def page_type_sizes(pdf: Path, page: int) -> list[tuple[float, str]]:
 
 
 def assert_form_is_legible(pdf: Path, page: int, title: str, words) -> None:
-    """Type no smaller than 7.5 pt, the trigger panel at 9 pt or more, write-in rows at least 5 mm tall."""
+    """Type no smaller than 7.5 pt, the trigger panel at 9.5 pt or more, write-in rows at least 5 mm tall."""
     runs = page_type_sizes(pdf, page)
     assert runs, (pdf.name, title)
     smallest = min(size for size, _ in runs)

@@ -870,7 +870,8 @@ class TypstTranslator(SphinxTranslator):
             aligns.append("right" if numeric else "left")
         if table.form:
             # A form's columns are empty: the author's proportions are all there is.
-            return [f"{w}fr" for w in (table.colwidths or [1] * ncols)], aligns, False
+            # Its few printed values (default limits) start where the writing does, at the left.
+            return [f"{w}fr" for w in (table.colwidths or [1] * ncols)], ["left"] * ncols, False
         padding = 2.5
         minimum = [
             max((len(w) for c in cells + [headers[i]] for w in c.split()), default=1) + padding
