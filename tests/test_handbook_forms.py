@@ -33,8 +33,11 @@ MAX_ROWS = 48
 COMMON_FIELDS = (
     "Version",
     "Local protocols govern",
-    "Patient label",
-    "date of birth",
+    # The patient's identity, written in boxes at the top, and the page for a continuation sheet.
+    "Patient label or name",
+    "Date of birth",
+    "ID number",
+    "Page ___ of ___",
     "Sign-off",
     "Name",
     "Role",
@@ -47,8 +50,9 @@ SCREENING_FIELDS = (
     # The rules a nurse needs to use the form alone, printed on it.
     "How to answer",
     "N/A only for a row that names another product or region",
-    "Contraindication Yes: do not give that product",
-    "Caution Yes",
+    # What a Yes means, in each table's header.
+    "Contraindications: a Yes means do not give that product",
+    "Cautions: a Yes calls for a benefit–risk decision, recorded below",
     # Product and region first: every other row is answered for them.
     "Tick one of each",
     "Esketamine",
@@ -78,6 +82,8 @@ SCREENING_FIELDS = (
     # Age changes the dose and the guide (an action, not a caution); pregnancy, contraception and
     # breastfeeding: three rows; one action for pregnancy with either product.
     "Age, pregnancy and breastfeeding: a Yes calls for the action in the row",
+    # Both labels are for adults; the intravenous trials enrolled adults.
+    "Aged under 18: do not give either product; refer",
     "Aged 65 or over: EU, UK esketamine, start at 28 mg; BP guide 150/90",
     "Pregnant (record test result): do not give either product; defer or refer",
     "Could become pregnant, no contraception",
@@ -85,7 +91,10 @@ SCREENING_FIELDS = (
     "Current medicines",
     "Both products: benzodiazepine, opioid",
     "stimulant (amphetamine, methylphenidate, modafinil, armodafinil) or MAOI",
-    "theophylline",
+    # The European product information's further medicines that raise blood pressure.
+    "EU, UK also thyroid hormone, theophylline or other xanthine, ergometrine, vasopressin: watch BP",
+    # Ketalar 7.1 as the label words it: an alternative is considered, the seizure threshold may fall.
+    "IV: theophylline or aminophylline: seizure threshold may fall; consider an alternative",
     "nasal corticosteroid",
     "sympathomimetic",
     # Both blood-pressure guides, where the reading is written.
@@ -122,13 +131,13 @@ SESSION_FIELDS = (
     "Escalation contact",
     "Yes is safe",
     "N/A",
-    "BP not above 140/90 (EU, UK from 65: 150/90)",
+    "BP not above the pre-dose guide: 140/90 (EU, UK from 65: 150/90)",
     "no food 2 h",
     "nasal steroid, decongestant",
     # Fasting before an infusion: the US Ketalar label's rule, or the local sedation policy.
     "IV: fasted (US: NPO guidelines; EU, UK: local policy)",
     # Medicines as they are now, with the closer checks the label asks for.
-    "Sedative, opioid, alcohol today: none, or closer sedation, SpO₂ checks",
+    "Sedative, opioid, alcohol today: none, or closer sedation, SpO₂ checks; intoxicated now: withhold",
     "Stimulant, MAOI: none, or closer BP checks set",
     "No new medicines or drug use since last session",
     "Not pregnant",
@@ -140,7 +149,12 @@ SESSION_FIELDS = (
     "Escort home confirmed",
     # Readiness for the airway and for resuscitation, for both products.
     "Both: oximeter, oxygen, suction, airway kit ready",
-    "Both: BLS-trained staff; resuscitation kit, AED checked",
+    # Bag-mask ventilation is on the panel only because someone trained in it is present.
+    "Both: BLS-trained staff, one trained in bag-mask ventilation; resuscitation kit, AED checked",
+    # Infusions: continuous oximetry (the Ketalar label's continuous monitoring), ECG where the label asks for it.
+    "IV: continuous SpO₂ until the infusion ends and the patient is responsive; ECG if hypertension or heart failure",
+    # What Form A found reaches the bedside.
+    "Form A flags acted on: longer observation, SpO₂ limit, BP plan, help to stand (65 or over)",
     "IV: anaesthesia-experienced doctor (UK: anaesthetist)",
     # Nothing is given with the limits or the escalation contact left blank.
     "Limits below in use; escalation contact written",
@@ -159,19 +173,23 @@ SESSION_FIELDS = (
     "chest pain, breathlessness, sudden severe headache, visual disturbance, seizure",
     "focal neurological deficit",
     "Until help comes",
-    "Open the airway",
-    # Cardiac arrest and inadequate breathing with a pulse are told apart.
-    "Unresponsive, not breathing normally: CPR; attach the AED",
-    "Pulse present, breathing inadequate: bag-mask ventilation with oxygen; recheck",
+    # ERC 2021: slow, gasping breathing in an unresponsive patient is cardiac arrest; no pulse check decides it.
+    "Unresponsive and not breathing normally (including slow, gasping breaths): CPR; attach the AED",
+    "Responds, but breathing slow or shallow: open the airway, oxygen; bag-mask ventilation by a trained person",
+    "In doubt: CPR",
+    # "High" has a number: above the pre-dose guide, the service's own rule.
+    "BP above the pre-dose guide from +110 min",
     "experienced in managing BP",
     "slow or shallow breathing",
     "MOAA/s 2 or 1",
     "oxygen, continuous SpO₂; IV: stop or slow the infusion",
     "MOAA/s 3: continuous SpO₂, staff at the bedside",
+    "Vomiting when drowsy: on the side, suction",
     "Distressing dissociation",
     "5 ready response to name",
     "2 only to prodding, shaking",
     "1 only to painful trapezius squeeze",
+    "On oxygen: watch RR and MOAA/s, not SpO₂ alone",
     # Printed default limits, labelled as the service's own rule, and a row for the prescriber's signed change.
     "Service’s own rule: call if",
     "Prescriber’s change, signed",
@@ -181,7 +199,8 @@ SESSION_FIELDS = (
     "+50 min",
     "40 min after the last device",
     "+110 min",
-    "a copy of this grid",
+    "Above the pre-dose guide after +110: every 15 min",
+    "a copy of this grid, labelled",
     "about 4 h",
     "Before discharge",
     "BP",
@@ -193,9 +212,9 @@ SESSION_FIELDS = (
     "Escalation",
     "Initials",
     "Discharge",
-    "at least 2 h since the first device",
+    "at least 2 h since the first device; prescriber on site",
     # Discharge: the same blood-pressure and heart-rate condition in every region, or the prescriber's reason.
-    "BP and HR within the limits, not rising",
+    "BP falling, or back within the pre-dose guide (140/90; EU, UK from 65: 150/90); HR within the limits",
     "Stable; sedation, dissociation resolved (MOAA/s 5)",
     "Breathing normal",
     "Escort present",
@@ -204,6 +223,7 @@ SESSION_FIELDS = (
     "UK: Readiness to Leave checklist completed",
     "Any discharge No",
     "Discharging clinician",
+    "Prescriber override",
     "Escort",
 )
 
@@ -327,9 +347,14 @@ def test_every_answer_has_a_not_applicable_column(handbook, page):
 
 
 @pytest.mark.parametrize("page", ["screening-checklist", "monitoring-record"])
-def test_product_and_region_are_ticked_first(handbook, page):
-    first = the_form(handbook, page).select("table")[0]
-    headers = [normalise(th.get_text()) for th in first.select("thead th")]
+def test_the_patient_is_named_first_then_product_and_region_are_ticked(handbook, page):
+    """Boxes for the patient's identity head the form, so a filed page or a continuation sheet says whose it is."""
+    label, product = the_form(handbook, page).select("table")[:2]
+    headers = [normalise(th.get_text()) for th in label.select("thead th")]
+    assert headers == ["Patient label or name", "Date of birth", "ID number", "Page ___ of ___"], headers
+    rows = label.select("tbody tr")
+    assert len(rows) == 1 and not rows[0].get_text(strip=True), "the label row is left empty for writing"
+    headers = [normalise(th.get_text()) for th in product.select("thead th")]
     assert headers[0] == "Tick one of each", headers
     assert {"Esketamine", "US", "EU", "UK"} <= set(headers) and any(h.startswith("IV racemic") for h in headers)
 
