@@ -60,8 +60,11 @@ handbook_notice_long = (
     "It does not replace the current product labels, local protocols or clinical judgement."
 )
 handbook_licence = "CC BY-NC-SA 4.0"
-# The newest evidence any chapter covers; each chapter states its own too.
+# The newest literature any chapter covers; each chapter states its own too.
 handbook_evidence_cutoff = "31 December 2025"
+# Labels and regulatory documents are cited as read then, each by its version, not as of the cut-off
+# (issue 14): a revised label is never quoted in an older form.
+handbook_labels_consulted = "November 2026"
 
 # -- General options ---------------------------------------------------------
 

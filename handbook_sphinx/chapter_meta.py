@@ -1,4 +1,4 @@
-"""Clinical governance: each chapter's review date and evidence cut-off.
+"""Clinical governance: each chapter's review date and literature cut-off.
 
 Every handbook document carries, in its front matter::
 
@@ -13,7 +13,7 @@ a warning too, unless ``handbook_allow_stale_reviews`` is set for local
 drafts (``make html DRAFT=1``).
 
 Output: a paragraph (``chapter_dates`` node) with the class ``chapter-dates`` right under the
-chapter title, "Last reviewed … · Evidence cut-off …", in every builder
+chapter title, "Last reviewed … · Literature cut-off …", in every builder
 that reads these documents (html, epub; typst sets it small under the
 chapter's title, ``dates`` in handbook_sphinx/typst/handbook.typ). The date helpers
 the whole project shares live in ``dates.py``. The decks build does not require the dates
@@ -154,7 +154,7 @@ def _insert_dates(doctree: nodes.document, reviewed: dt.date, cutoff: dt.date) -
     section = next(iter(doctree.findall(nodes.section)), None)
     if section is None or not section.children or not isinstance(section[0], nodes.title):
         return
-    text = f"Last reviewed {long_date(reviewed)} · Evidence cut-off {long_date(cutoff)}"
+    text = f"Last reviewed {long_date(reviewed)} · Literature cut-off {long_date(cutoff)}"
     section.insert(1, chapter_dates(text, text, classes=["chapter-dates"]))
 
 

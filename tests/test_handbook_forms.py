@@ -33,8 +33,11 @@ MAX_ROWS = 48
 COMMON_FIELDS = (
     "Version",
     "Local protocols govern",
-    "Patient label",
-    "date of birth",
+    # The patient's identity, written in boxes in the first row, and the page for a continuation sheet.
+    "Patient name",
+    "Date of birth",
+    "ID number",
+    "Page ___ of ___",
     "Sign-off",
     "Name",
     "Role",
@@ -47,8 +50,9 @@ SCREENING_FIELDS = (
     # The rules a nurse needs to use the form alone, printed on it.
     "How to answer",
     "N/A only for a row that names another product or region",
-    "Contraindication Yes: do not give that product",
-    "Caution Yes",
+    # What a Yes means, in each table's header.
+    "Contraindications: a Yes means do not give that product",
+    "Cautions: a Yes calls for a benefit–risk decision, recorded below",
     # Product and region first: every other row is answered for them.
     "Tick one of each",
     "Esketamine",
@@ -78,6 +82,8 @@ SCREENING_FIELDS = (
     # Age changes the dose and the guide (an action, not a caution); pregnancy, contraception and
     # breastfeeding: three rows; one action for pregnancy with either product.
     "Age, pregnancy and breastfeeding: a Yes calls for the action in the row",
+    # Both labels are for adults; the intravenous trials enrolled adults.
+    "Aged under 18: do not give either product; refer",
     "Aged 65 or over: EU, UK esketamine, start at 28 mg; BP guide 150/90",
     "Pregnant (record test result): do not give either product; defer or refer",
     "Could become pregnant, no contraception",
@@ -85,7 +91,10 @@ SCREENING_FIELDS = (
     "Current medicines",
     "Both products: benzodiazepine, opioid",
     "stimulant (amphetamine, methylphenidate, modafinil, armodafinil) or MAOI",
-    "theophylline",
+    # The European product information's further medicines that raise blood pressure.
+    "EU, UK also thyroid hormone, theophylline or other xanthine, ergometrine, vasopressin: watch BP",
+    # Ketalar 7.1 as the label words it: an alternative is considered, the seizure threshold may fall.
+    "IV: theophylline or aminophylline: seizure threshold may fall; consider an alternative",
     "nasal corticosteroid",
     "sympathomimetic",
     # Both blood-pressure guides, where the reading is written.
@@ -117,39 +126,43 @@ SCREENING_FIELDS = (
 SESSION_FIELDS = (
     "Tick one of each",
     "N/A only for a row naming another product or region",
-    "Session no.",
+    "Session",
     "Dose",
     "Escalation contact",
     "Yes is safe",
     "N/A",
-    "BP not above 140/90 (EU, UK from 65: 150/90)",
+    # The pre-dose guide, named once: the number for "high" after the dose and at discharge.
+    "BP guide: not above 140/90 (EU, UK from 65: 150/90)",
     "no food 2 h",
     "nasal steroid, decongestant",
     # Fasting before an infusion: the US Ketalar label's rule, or the local sedation policy.
     "IV: fasted (US: NPO guidelines; EU, UK: local policy)",
     # Medicines as they are now, with the closer checks the label asks for.
-    "Sedative, opioid, alcohol today: none, or closer sedation, SpO₂ checks",
+    "Sedative, opioid, alcohol today: none, or closer sedation, SpO₂ checks; intoxicated: withhold",
     "Stimulant, MAOI: none, or closer BP checks set",
-    "No new medicines or drug use since last session",
+    "No new medicines, drug use or urinary symptoms",
     "Not pregnant",
     "Not breastfeeding, or decision recorded",
     # Pregnancy leaves no choice: the action sits in the check itself.
     "Not pregnant (test where relevant); if pregnant: no dose, stop treatment, counsel",
-    "No new urinary symptoms",
     "suicide risk",
     "Escort home confirmed",
     # Readiness for the airway and for resuscitation, for both products.
-    "Both: oximeter, oxygen, suction, airway kit ready",
-    "Both: BLS-trained staff; resuscitation kit, AED checked",
+    "Both: oximeter, oxygen, suction, airway kit, AED ready",
+    # Bag-mask ventilation is on the panel only because someone trained in it is present.
+    "Both: BLS staff, one trained in bag-mask ventilation",
+    # Infusions: continuous oximetry (the Ketalar label's continuous monitoring), ECG where the label asks for it.
+    "IV: continuous SpO₂ to the end and until responsive; ECG if hypertension, heart failure",
+    # What Form A found reaches the bedside.
+    "Form A flags acted on: longer stay, SpO₂ limit, BP plan, help to stand (65 or over)",
     "IV: anaesthesia-experienced doctor (UK: anaesthetist)",
-    # Nothing is given with the limits or the escalation contact left blank.
-    "Limits below in use; escalation contact written",
     "Dose decision: tick one",
     "Give",
     "Withhold",
     "Reason",
     "Prescriber, signature",
     "Time 0 = first nasal device or start of infusion",
+    "esketamine BP at +40 and 40 min after the last device (+50 with three)",
     "Lot or batch",
     "CD register, witness",
     "Wastage, witness",
@@ -159,15 +172,17 @@ SESSION_FIELDS = (
     "chest pain, breathlessness, sudden severe headache, visual disturbance, seizure",
     "focal neurological deficit",
     "Until help comes",
-    "Open the airway",
-    # Cardiac arrest and inadequate breathing with a pulse are told apart.
-    "Unresponsive, not breathing normally: CPR; attach the AED",
-    "Pulse present, breathing inadequate: bag-mask ventilation with oxygen; recheck",
-    "experienced in managing BP",
+    # ERC 2021: slow, gasping breathing in an unresponsive patient is cardiac arrest; no pulse check decides it.
+    "Unresponsive, not breathing normally (also slow, gasping breaths): CPR; attach the AED",
+    "Responds, breathing slow or shallow: open the airway, oxygen; bag-mask by a trained person",
+    "In doubt: CPR",
+    # "High" has a number: above the pre-dose guide, the service's own rule.
+    "BP above the BP guide from +110 min (US label: prompt help from a BP expert)",
     "slow or shallow breathing",
     "MOAA/s 2 or 1",
-    "oxygen, continuous SpO₂; IV: stop or slow the infusion",
+    "Airway, oxygen, continuous SpO₂; IV: stop or slow the infusion",
     "MOAA/s 3: continuous SpO₂, staff at the bedside",
+    "Vomiting when drowsy: on the side, suction",
     "Distressing dissociation",
     "5 ready response to name",
     "2 only to prodding, shaking",
@@ -179,10 +194,10 @@ SESSION_FIELDS = (
     "Before dose",
     "+40 min",
     "+50 min",
-    "40 min after the last device",
     "+110 min",
-    "a copy of this grid",
-    "about 4 h",
+    "After +110, while BP is above the guide: every 15 min, then on a copy of this grid, labelled",
+    # Oxygen can hide slow breathing from the oximeter (NEWS2 scores oxygen for that reason).
+    "On oxygen: watch RR and MOAA/s, not SpO₂ alone",
     "Before discharge",
     "BP",
     "HR",
@@ -192,18 +207,18 @@ SESSION_FIELDS = (
     "CADSS",
     "Escalation",
     "Initials",
-    "Discharge",
-    "at least 2 h since the first device",
-    # Discharge: the same blood-pressure and heart-rate condition in every region, or the prescriber's reason.
-    "BP and HR within the limits, not rising",
+    "Discharge: all Yes, or prescriber override",
+    "US (REMS): ≥ 2 h since first device, prescriber on site",
+    # Discharge: the same blood-pressure and heart-rate condition in every region (falling: the US wording).
+    "BP falling or within the BP guide; HR within limits",
     "Stable; sedation, dissociation resolved (MOAA/s 5)",
     "Breathing normal",
     "Escort present",
     "no driving until the next day",
     "REMS Patient Monitoring Form",
     "UK: Readiness to Leave checklist completed",
-    "Any discharge No",
     "Discharging clinician",
+    "Prescriber override (reason in last grid row)",
     "Escort",
 )
 
@@ -327,11 +342,15 @@ def test_every_answer_has_a_not_applicable_column(handbook, page):
 
 
 @pytest.mark.parametrize("page", ["screening-checklist", "monitoring-record"])
-def test_product_and_region_are_ticked_first(handbook, page):
+def test_product_region_and_patient_come_first(handbook, page):
+    """The first row: product and region ticked, and boxes for whose form it is, so a filed page says so."""
     first = the_form(handbook, page).select("table")[0]
     headers = [normalise(th.get_text()) for th in first.select("thead th")]
     assert headers[0] == "Tick one of each", headers
     assert {"Esketamine", "US", "EU", "UK"} <= set(headers) and any(h.startswith("IV racemic") for h in headers)
+    assert headers[-3:] == ["Patient name", "Date of birth", "ID number"], headers
+    rows = first.select("tbody tr")
+    assert len(rows) == 1 and not rows[0].get_text(strip=True), "the first row is left empty for writing"
 
 
 @pytest.mark.parametrize(

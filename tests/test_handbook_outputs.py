@@ -56,7 +56,7 @@ def test_every_chapter_shows_its_review_dates(handbook):
     for page in handbook.chapter_pages():
         dates = handbook.soup(page).select_one("article h1 ~ p.chapter-dates, section > p.chapter-dates")
         assert dates is not None, page
-        assert "Last reviewed" in dates.get_text() and "Evidence cut-off" in dates.get_text()
+        assert "Last reviewed" in dates.get_text() and "Literature cut-off" in dates.get_text()
 
 
 def test_deck_snippet_text_appears_in_html_pdf_and_deck(handbook):

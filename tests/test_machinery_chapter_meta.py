@@ -8,7 +8,7 @@ import pytest
 
 pytestmark = pytest.mark.usefixtures("machinery_env")
 
-DATES = "Last reviewed 14 March 2026 · Evidence cut-off 30 September 2025"
+DATES = "Last reviewed 14 March 2026 · Literature cut-off 30 September 2025"
 
 
 @pytest.mark.sphinx("html", testroot="chapter-meta", warningiserror=True)
@@ -29,7 +29,7 @@ def test_html_dates_paragraph_follows_the_chapter_title(app, soup, warnings_of):
 def test_every_handbook_page_shows_its_own_dates(app, soup):
     app.build()
     index = soup(app.outdir / "docs" / "index.html").select("p.chapter-dates")
-    assert [p.get_text() for p in index] == ["Last reviewed 1 May 2026 · Evidence cut-off 31 December 2025"]
+    assert [p.get_text() for p in index] == ["Last reviewed 1 May 2026 · Literature cut-off 31 December 2025"]
 
 
 @pytest.mark.sphinx("typst", testroot="chapter-meta", warningiserror=True)

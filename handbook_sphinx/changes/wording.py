@@ -68,7 +68,7 @@ REFERENCE_FIELDS = {
     "volume": "Volume",
     "year": "Year",
 }
-REVIEW_FIELDS = {"reviewed": "Last reviewed", "evidence-cutoff": "Evidence cut-off"}
+REVIEW_FIELDS = {"reviewed": "Last reviewed", "evidence-cutoff": "Literature cut-off"}
 
 
 def intro(report: Report) -> str:

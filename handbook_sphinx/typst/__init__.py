@@ -22,6 +22,7 @@ def setup(app) -> dict:
     for name in ("handbook_subtitle", "handbook_notice", "handbook_notice_long", "handbook_licence"):
         add_shared_config_value(app, name, "", "env", frozenset({str}))
     app.add_config_value("handbook_evidence_cutoff", "", "env", types=frozenset({str}))
+    app.add_config_value("handbook_labels_consulted", "", "env", types=frozenset({str}))
     add_shared_config_value(app, "handbook_pdf_name", "", "html", frozenset({str}))
     app.add_builder(TypstBuilder)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
