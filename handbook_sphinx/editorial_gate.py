@@ -67,10 +67,9 @@ Locations are the source's own: a BibTeX entry's line in the ``.bib`` file
 file and line for text shown from a snippet, the key's line in the YAML.
 
 Text quoted from an earlier edition ("What changed", class
-``earlier-edition``) is the record of what readers once read, so the
-internal-term check skips it; the snippet-path check does not, because no
-edition ever printed a snippet's path: one in a quote can only come from the
-comparison itself, which must name the passage by its title.
+``earlier-edition``) is checked like the rest: the comparison leaves an
+earlier edition's authors' notes out of its quotes, and never prints a
+snippet's path (it names a passage by its title).
 
 Text problems are collected as each document is read and kept in the
 environment, so every build reports all of them, not only those of the
@@ -105,6 +104,7 @@ INTERNAL_TERMS = (
     "fact base",
     "fact sheet",
     "not verified",
+    "unverified",
     "partly verified",
     "not checked",
     "snippet",
@@ -497,14 +497,16 @@ def _origin(node: nodes.Node) -> tuple[str | None, int | None]:
     return None, None
 
 
-def _skipped(node: nodes.Node, history: bool = True) -> bool:
-    """Text no reader sees; with ``history``, also text quoted from an earlier edition."""
+def _skipped(node: nodes.Node) -> bool:
+    """Text no reader sees.
+
+    Text quoted from an earlier edition ("What changed") is checked like the
+    rest: the comparison leaves authors' notes out of its quotes
+    (``changes.text.without_editorial_notes``), so one that reaches the page
+    is a defect of the comparison.
+    """
     while node is not None:
         if isinstance(node, SKIPPED_NODES):
-            return True
-        # "What changed" quotes the earlier edition as it was printed, so
-        # the words this gate forbids may appear there, as history.
-        if history and isinstance(node, nodes.Element) and "earlier-edition" in node["classes"]:
             return True
         node = node.parent
     return False
@@ -546,7 +548,7 @@ def scan_doctree(app, doctree: nodes.document) -> None:
 
     snippets = set(known_snippets(app.config.handbook_confdir))
     for text in doctree.findall(nodes.Text):
-        if _skipped(text, history=False):
+        if _skipped(text):
             continue
         for shown in snippet_paths(str(text), snippets):
             what = (
@@ -560,8 +562,6 @@ def scan_doctree(app, doctree: nodes.document) -> None:
                 f"{' '.join(shown.split())!r} is {what}, in text readers see: name the passage by its title",
                 "snippet-path",
             )
-        if _skipped(text):
-            continue
         for match in terms.finditer(str(text)):
             shown = " ".join(match.group(0).split())
             record(

@@ -489,3 +489,26 @@ def test_the_safety_list_covers_todays_safety_content():
         assert path in covered, path
     # A new passage in a safety folder is covered without a new entry.
     assert any(rule.matches("snippets/screening/interactions.md") for rule in rules)
+
+
+def test_quoted_earlier_text_leaves_out_authors_notes():
+    """What changed quotes the earlier edition; an authors' note in it is never shown to readers."""
+    from handbook_sphinx.changes.text import without_editorial_notes
+
+    assert without_editorial_notes("Trial exclusion consensus caution (detail unverified).") == (
+        "Trial exclusion consensus caution."
+    )
+    assert without_editorial_notes("The rate was 64% [not verified against the abstract].") == "The rate was 64%."
+    assert without_editorial_notes("Detailed cautions remain unverified against the full text.") == ""
+    assert without_editorial_notes("Blood pressure peaks at about 40 min (US label).") == (
+        "Blood pressure peaks at about 40 min (US label)."
+    )
+
+
+def test_an_abbreviation_after_a_bracket_ends_no_sentence():
+    from handbook_sphinx.changes.text import sentences
+
+    assert sentences("Approved in 2019 (U.S. Food and Drug Administration 2019), then in the EU. Next.") == [
+        "Approved in 2019 (U.S. Food and Drug Administration 2019), then in the EU.",
+        "Next.",
+    ]

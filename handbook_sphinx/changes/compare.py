@@ -1034,6 +1034,23 @@ def _trial_title(row: dict[str, str], rows: dict[str, dict[str, str]]) -> str:
     return name
 
 
+def _field_changes(before: dict, after: dict, names: list[str], bib: bool = False) -> list[FieldChange]:
+    """The fields whose value changed, as a reader may see them: an authors' note in a value is left out,
+    and a field that held nothing but such a note (a reference's "DOI not verified") counts as empty.
+    With ``bib``, a ``note`` the editorial gate would refuse today (``NOTE_INSTRUCTIONS``) counts as empty."""
+    from handbook_sphinx.editorial_gate import NOTE_INSTRUCTIONS
+
+    def shown(name, value):
+        if not isinstance(value, str):
+            return value
+        if bib and name == "note" and any(term.lower() in value.lower() for term in NOTE_INSTRUCTIONS):
+            return None
+        return mtext.without_editorial_notes(value) or None
+
+    changes = [FieldChange(name, shown(name, before.get(name)), shown(name, after.get(name))) for name in names]
+    return [change for change in changes if change.old != change.new]
+
+
 def _row_line(edition: Edition, row: dict[str, str]) -> str:
     """A row in one line, its source as a citation."""
     parts = []
@@ -1042,6 +1059,10 @@ def _row_line(edition: Edition, row: dict[str, str]) -> str:
             continue
         if name == "citation":
             value = edition.cite(value)
+        elif isinstance(value, str):
+            value = mtext.without_editorial_notes(value)
+            if not value:
+                continue
         parts.append(f"{evidence_field(name)}: {value}")
     return "; ".join(parts)
 
@@ -1123,11 +1144,11 @@ def _compare_trials(old: Edition, new: Edition, links: list[Link], group: str, p
                 )
             )
             continue
-        fields = [
-            FieldChange(name, before.get(name), after.get(name))
-            for name in list(after) + [n for n in before if n not in after]
-            if name not in skip and name != "id" and before.get(name) != after.get(name)
-        ]
+        fields = _field_changes(
+            before,
+            after,
+            [n for n in list(after) + [n for n in before if n not in after] if n not in skip and n != "id"],
+        )
         if fields:
             items.append(
                 Item(
@@ -1198,11 +1219,7 @@ def _compare_references(old: Edition, new: Edition, links: list[Link], group: st
         names = [n for n in after if not n.startswith("_")] + [
             n for n in before if n not in after and not n.startswith("_")
         ]
-        fields = [
-            FieldChange(name, before.get(name), after.get(name))
-            for name in names
-            if before.get(name) != after.get(name)
-        ]
+        fields = _field_changes(before, after, names, bib=True)
         if fields:
             items.append(
                 Item(

@@ -238,7 +238,7 @@ def sentences(text: str) -> list[str]:
         pieces: list[str] = []
         for match in _BOUNDARY.finditer(line):
             before = line[start : match.start()].rstrip("\"'”’)]")
-            word = before.rsplit(" ", 1)[-1].rstrip(".!?").lower()
+            word = before.rsplit(" ", 1)[-1].rstrip(".!?").lstrip("(\"'“‘[").lower()
             # "e.g.", "U.S.", "et al.", initials ("J. Smith") end no sentence.
             if word in _ABBREVIATIONS or re.fullmatch(r"[a-z](\.[a-z])*", word):
                 continue
@@ -247,6 +247,25 @@ def sentences(text: str) -> list[str]:
         pieces.append(line[start:].strip())
         result.extend(piece for piece in pieces if piece)
     return result
+
+
+def without_editorial_notes(sentence: str) -> str:
+    """A sentence as a reader may see it quoted: an authors' note ("(detail unverified)") left out.
+
+    An earlier edition may have printed production language that the editorial
+    gate now refuses (``editorial_gate.INTERNAL_TERMS``). What changed quotes the
+    earlier text, so a parenthesis or bracket holding such a note is dropped,
+    and a sentence that is itself such a note is dropped whole (""): the
+    reader sees what the handbook said, never how its authors worked.
+    """
+    from handbook_sphinx.editorial_gate import INTERNAL_TERMS
+
+    terms = "|".join(re.escape(term) for term in sorted(INTERNAL_TERMS, key=len, reverse=True))
+    note = rf"(?<!\w)(?:{terms})(?!\w)"
+    for opening, closing in ("()", "[]"):
+        o, c = re.escape(opening), re.escape(closing)
+        sentence = re.sub(rf"\s*{o}[^{o}{c}]*{note}[^{o}{c}]*{c}", "", sentence, flags=re.I)
+    return "" if re.search(note, sentence, flags=re.I) else sentence
 
 
 # -- Directives -----------------------------------------------------------------------------
@@ -304,6 +323,7 @@ class _Walker:
 
     def add(self, text: str, context: str, split: bool = True, passage: str | None = None) -> None:
         for piece in sentences(text) if split else [" ".join(text.split())]:
+            piece = without_editorial_notes(piece)
             if piece:
                 self.parsed.units.append(Unit(piece, self.label, self.section, context, self.slide, passage))
 
