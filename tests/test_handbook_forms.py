@@ -98,7 +98,14 @@ SCREENING_FIELDS = (
     "nasal corticosteroid",
     "sympathomimetic",
     # Both blood-pressure guides, where the reading is written.
-    "Baseline BP (mmHg): above 140/90 (EU, UK from 65: 150/90), tell the prescriber",
+    "Baseline BP (mmHg): above 140/90 (EU, UK from 65: 150/90), or HR, SpO₂, RR outside range: tell the prescriber",
+    # The service's own near-normal ranges, the same as Form B's pre-dose row (NEWS2 scores 0 or 1).
+    "Heart rate (/min; 51–110)",
+    "SpO₂ (%; ≥ 94 on air)",
+    "Respiratory rate (/min; 12–20)",
+    # The US label's hepatic actions, named as the US label's; sympathomimetics with examples a nurse recognises.
+    "Hepatic impairment (US esketamine: Child-Pugh B, longer monitoring; C not recommended)",
+    "IV: sympathomimetic (e.g. amphetamine, methylphenidate, decongestant) or vasopressin",
     "SpO₂",
     "Respiratory rate",
     "REMS",
@@ -146,7 +153,12 @@ SESSION_FIELDS = (
     # Pregnancy leaves no choice: the action sits in the check itself.
     "Not pregnant (test where relevant); if pregnant: no dose, stop treatment, counsel",
     "suicide risk",
-    "Escort home confirmed",
+    # The label's driving rule, not "today": an evening session ends at midnight.
+    "Escort home confirmed; will not drive until the next day after restful sleep",
+    # Breathing and pulse before the dose, not only blood pressure (the service's rule, NEWS2 score 0 or 1).
+    "Vital signs (service’s rule): SpO₂ ≥ 94% on air (or set target), RR 12–20, HR 51–110, alert",
+    # A weight-based Schedule 2 infusion: an independent check of the dose and the pump.
+    "IV: dose (mg/kg × kg) and pump rate checked by a second person: initials",
     # Readiness for the airway and for resuscitation, for both products.
     "Both: oximeter, oxygen, suction, airway kit, AED ready",
     # Bag-mask ventilation is on the panel only because someone trained in it is present.
@@ -175,6 +187,8 @@ SESSION_FIELDS = (
     # ERC 2021: slow, gasping breathing in an unresponsive patient is cardiac arrest; no pulse check decides it.
     "Unresponsive, not breathing normally (also slow, gasping breaths): CPR; attach the AED",
     "Responds, breathing slow or shallow: open the airway, oxygen; bag-mask by a trained person",
+    # Trained staff who feel a definite pulse ventilate rather than compress.
+    "Not breathing, definite pulse felt by trained staff: ventilate; recheck the pulse every minute",
     "In doubt: CPR",
     # "High" has a number: above the pre-dose guide, the service's own rule.
     "BP above the BP guide from +110 min (US label: prompt help from a BP expert)",
@@ -208,14 +222,18 @@ SESSION_FIELDS = (
     "Escalation",
     "Initials",
     "Discharge: all Yes, or prescriber override",
-    "US (REMS): ≥ 2 h since first device, prescriber on site",
-    # Discharge: the same blood-pressure and heart-rate condition in every region (falling: the US wording).
-    "BP falling or within the BP guide; HR within limits",
-    "Stable; sedation, dissociation resolved (MOAA/s 5)",
-    "Breathing normal",
+    # The observation time for each product: the REMS's 2 h; for an infusion, the service's default.
+    "US esketamine (REMS): ≥ 2 h since first device",
+    "IV: ≥ 60 min after the infusion ends, fully recovered (service default)",
+    # Discharge: near-normal vital signs (NEWS2 score 0 or 1), not the limits for calling for help.
+    "BP falling or within the BP guide; HR 51–110 (service’s rule)",
+    "Stable, MOAA/s 5, dissociation resolved; mental state, suicide risk reviewed",
+    "Breathing normal, off oxygen: SpO₂ ≥ 94% (or set target), RR 12–20 (service’s rule)",
+    # Only certified outpatient settings submit the form and need a prescriber on site.
+    "US outpatient (REMS): prescriber on site; Patient Monitoring Form done",
+    "CADSS: at +40 and before discharge",
     "Escort present",
     "no driving until the next day",
-    "REMS Patient Monitoring Form",
     "UK: Readiness to Leave checklist completed",
     "Discharging clinician",
     "Prescriber override (reason in last grid row)",
