@@ -98,14 +98,14 @@ SCREENING_FIELDS = (
     "nasal corticosteroid",
     "sympathomimetic",
     # Both blood-pressure guides, where the reading is written.
-    "Baseline BP (mmHg): above 140/90 (EU, UK from 65: 150/90), or HR, SpO₂, RR outside range: tell the prescriber",
+    "Baseline BP (mmHg): above 140/90 (EU, UK from 65: 150/90), tell the prescriber",
     # The service's own near-normal ranges, the same as Form B's pre-dose row (NEWS2 scores 0 or 1).
-    "Heart rate (/min; 51–110)",
-    "SpO₂ (%; ≥ 94 on air)",
-    "Respiratory rate (/min; 12–20)",
+    "HR /min (51–110)",
+    "SpO₂ % (≥ 94, air)",
+    "RR /min (12–20)",
     # The US label's hepatic actions, named as the US label's; sympathomimetics with examples a nurse recognises.
     "Hepatic impairment (US esketamine: Child-Pugh B, longer monitoring; C not recommended)",
-    "IV: sympathomimetic (e.g. amphetamine, methylphenidate, decongestant) or vasopressin",
+    "IV: sympathomimetic (amphetamine, methylphenidate, decongestant), vasopressin: monitor vital signs closely",
     "SpO₂",
     "Respiratory rate",
     "REMS",
@@ -146,7 +146,7 @@ SESSION_FIELDS = (
     "IV: fasted (US: NPO guidelines; EU, UK: local policy)",
     # Medicines as they are now, with the closer checks the label asks for.
     "Sedative, opioid, alcohol today: none, or closer sedation, SpO₂ checks; intoxicated: withhold",
-    "Stimulant, MAOI: none, or closer BP checks set",
+    "No new medicines, drug use or urinary symptoms; stimulant, MAOI: none, or closer BP checks set",
     "No new medicines, drug use or urinary symptoms",
     "Not pregnant",
     "Not breastfeeding, or decision recorded",
@@ -154,11 +154,11 @@ SESSION_FIELDS = (
     "Not pregnant (test where relevant); if pregnant: no dose, stop treatment, counsel",
     "suicide risk",
     # The label's driving rule, not "today": an evening session ends at midnight.
-    "Escort home confirmed; will not drive until the next day after restful sleep",
+    "Escort; no driving until next day after restful sleep",
     # Breathing and pulse before the dose, not only blood pressure (the service's rule, NEWS2 score 0 or 1).
-    "Vital signs (service’s rule): SpO₂ ≥ 94% on air (or set target), RR 12–20, HR 51–110, alert",
+    "BP guide: not above 140/90 (EU, UK from 65: 150/90); SpO₂ ≥ 94% on air (or set), RR 12–20, HR 51–110, alert",
     # A weight-based Schedule 2 infusion: an independent check of the dose and the pump.
-    "IV: dose (mg/kg × kg) and pump rate checked by a second person: initials",
+    "IV: fasted (US: NPO guidelines; EU, UK: local policy); dose, pump rate second-checked, initials",
     # Readiness for the airway and for resuscitation, for both products.
     "Both: oximeter, oxygen, suction, airway kit, AED ready",
     # Bag-mask ventilation is on the panel only because someone trained in it is present.
@@ -185,10 +185,12 @@ SESSION_FIELDS = (
     "focal neurological deficit",
     "Until help comes",
     # ERC 2021: slow, gasping breathing in an unresponsive patient is cardiac arrest; no pulse check decides it.
-    "Unresponsive, not breathing normally (also slow, gasping breaths): CPR; attach the AED",
-    "Responds, breathing slow or shallow: open the airway, oxygen; bag-mask by a trained person",
+    "Until help comes: unresponsive, not breathing normally (incl. slow gasping): CPR, AED",
+    "Responds, slow or shallow breaths: airway, oxygen, bag-mask",
+    # During an infusion, the first act in an emergency.
+    "focal neurological deficit. IV: stop the infusion.",
     # Trained staff who feel a definite pulse ventilate rather than compress.
-    "Not breathing, definite pulse felt by trained staff: ventilate; recheck the pulse every minute",
+    "Trained staff feel pulse, no breaths: ventilate, recheck each minute",
     "In doubt: CPR",
     # "High" has a number: above the pre-dose guide, the service's own rule.
     "BP above the BP guide from +110 min (US label: prompt help from a BP expert)",
@@ -224,14 +226,16 @@ SESSION_FIELDS = (
     "Discharge: all Yes, or prescriber override",
     # The observation time for each product: the REMS's 2 h; for an infusion, the service's default.
     "US esketamine (REMS): ≥ 2 h since first device",
-    "IV: ≥ 60 min after the infusion ends, fully recovered (service default)",
+    "IV: ≥ 60 min after infusion end (service’s rule)",
     # Discharge: near-normal vital signs (NEWS2 score 0 or 1), not the limits for calling for help.
-    "BP falling or within the BP guide; HR 51–110 (service’s rule)",
-    "Stable, MOAA/s 5, dissociation resolved; mental state, suicide risk reviewed",
-    "Breathing normal, off oxygen: SpO₂ ≥ 94% (or set target), RR 12–20 (service’s rule)",
+    "Discharge ranges: the service’s rule",
+    # The CADSS is an interview: the form names when it is done.
+    "CADSS: +40 and before discharge",
+    "BP falling or within the BP guide; HR 51–110, RR 12–20",
+    "Stable, MOAA/s 5, not dissociated; suicide risk reviewed",
+    "Breathing normal, off oxygen, SpO₂ ≥ 94% (or set)",
     # Only certified outpatient settings submit the form and need a prescriber on site.
-    "US outpatient (REMS): prescriber on site; Patient Monitoring Form done",
-    "CADSS: at +40 and before discharge",
+    "US outpatient: prescriber on site; REMS form done",
     "Escort present",
     "no driving until the next day",
     "UK: Readiness to Leave checklist completed",
