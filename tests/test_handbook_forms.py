@@ -76,7 +76,7 @@ SCREENING_FIELDS = (
     "Substance use disorder, including alcohol",
     "Suicidal thoughts",
     "Hepatic impairment",
-    "Child-Pugh C not recommended; B longer monitoring",
+    "US esketamine: Child-Pugh B, longer monitoring; C not recommended",
     "liver tests",
     "Urinary symptoms",
     # Age changes the dose and the guide (an action, not a caution); pregnancy, contraception and
@@ -107,7 +107,6 @@ SCREENING_FIELDS = (
     "Hepatic impairment (US esketamine: Child-Pugh B, longer monitoring; C not recommended)",
     "IV: sympathomimetic (amphetamine, methylphenidate, decongestant), vasopressin: monitor vital signs closely",
     "SpO₂",
-    "Respiratory rate",
     "REMS",
     "enrolled",
     "decision to prescribe taken by a psychiatrist",
