@@ -76,7 +76,7 @@ SCREENING_FIELDS = (
     "Substance use disorder, including alcohol",
     "Suicidal thoughts",
     "Hepatic impairment",
-    "Child-Pugh C not recommended; B longer monitoring",
+    "US esketamine: Child-Pugh B, longer monitoring; C not recommended",
     "liver tests",
     "Urinary symptoms",
     # Age changes the dose and the guide (an action, not a caution); pregnancy, contraception and
@@ -99,8 +99,14 @@ SCREENING_FIELDS = (
     "sympathomimetic",
     # Both blood-pressure guides, where the reading is written.
     "Baseline BP (mmHg): above 140/90 (EU, UK from 65: 150/90), tell the prescriber",
+    # The service's own near-normal ranges, the same as Form B's pre-dose row (NEWS2 scores 0 or 1).
+    "HR /min (51–110)",
+    "SpO₂ % (≥ 94, air)",
+    "RR /min (12–20)",
+    # The US label's hepatic actions, named as the US label's; sympathomimetics with examples a nurse recognises.
+    "Hepatic impairment (US esketamine: Child-Pugh B, longer monitoring; C not recommended)",
+    "IV: sympathomimetic (amphetamine, methylphenidate, decongestant), vasopressin: monitor vital signs closely",
     "SpO₂",
-    "Respiratory rate",
     "REMS",
     "enrolled",
     "decision to prescribe taken by a psychiatrist",
@@ -139,14 +145,19 @@ SESSION_FIELDS = (
     "IV: fasted (US: NPO guidelines; EU, UK: local policy)",
     # Medicines as they are now, with the closer checks the label asks for.
     "Sedative, opioid, alcohol today: none, or closer sedation, SpO₂ checks; intoxicated: withhold",
-    "Stimulant, MAOI: none, or closer BP checks set",
+    "No new medicines, drug use or urinary symptoms; stimulant, MAOI: none, or closer BP checks set",
     "No new medicines, drug use or urinary symptoms",
     "Not pregnant",
     "Not breastfeeding, or decision recorded",
     # Pregnancy leaves no choice: the action sits in the check itself.
     "Not pregnant (test where relevant); if pregnant: no dose, stop treatment, counsel",
     "suicide risk",
-    "Escort home confirmed",
+    # The label's driving rule, not "today": an evening session ends at midnight.
+    "Escort; no driving until next day after restful sleep",
+    # Breathing and pulse before the dose, not only blood pressure (the service's rule, NEWS2 score 0 or 1).
+    "BP guide: not above 140/90 (EU, UK from 65: 150/90); SpO₂ ≥ 94% on air (or set), RR 12–20, HR 51–110, alert",
+    # A weight-based Schedule 2 infusion: an independent check of the dose and the pump.
+    "IV: fasted (US: NPO guidelines; EU, UK: local policy); dose, pump rate second-checked, initials",
     # Readiness for the airway and for resuscitation, for both products.
     "Both: oximeter, oxygen, suction, airway kit, AED ready",
     # Bag-mask ventilation is on the panel only because someone trained in it is present.
@@ -173,8 +184,12 @@ SESSION_FIELDS = (
     "focal neurological deficit",
     "Until help comes",
     # ERC 2021: slow, gasping breathing in an unresponsive patient is cardiac arrest; no pulse check decides it.
-    "Unresponsive, not breathing normally (also slow, gasping breaths): CPR; attach the AED",
-    "Responds, breathing slow or shallow: open the airway, oxygen; bag-mask by a trained person",
+    "Until help comes: unresponsive, not breathing normally (incl. slow gasping): CPR, AED",
+    "Responds, slow or shallow breaths: airway, oxygen, bag-mask",
+    # During an infusion, the first act in an emergency.
+    "focal neurological deficit. IV: stop the infusion.",
+    # Trained staff who feel a definite pulse ventilate rather than compress.
+    "Trained staff feel pulse, no breaths: ventilate, recheck each minute",
     "In doubt: CPR",
     # "High" has a number: above the pre-dose guide, the service's own rule.
     "BP above the BP guide from +110 min (US label: prompt help from a BP expert)",
@@ -208,14 +223,20 @@ SESSION_FIELDS = (
     "Escalation",
     "Initials",
     "Discharge: all Yes, or prescriber override",
-    "US (REMS): ≥ 2 h since first device, prescriber on site",
-    # Discharge: the same blood-pressure and heart-rate condition in every region (falling: the US wording).
-    "BP falling or within the BP guide; HR within limits",
-    "Stable; sedation, dissociation resolved (MOAA/s 5)",
-    "Breathing normal",
+    # The observation time for each product: the REMS's 2 h; for an infusion, the service's default.
+    "US esketamine (REMS): ≥ 2 h since first device",
+    "IV: ≥ 60 min after infusion end (service’s rule)",
+    # Discharge: near-normal vital signs (NEWS2 score 0 or 1), not the limits for calling for help.
+    "Discharge ranges: the service’s rule",
+    # The CADSS is an interview: the form names when it is done.
+    "CADSS: +40 and before discharge",
+    "BP falling or within the BP guide; HR 51–110, RR 12–20",
+    "Stable, MOAA/s 5, not dissociated; suicide risk reviewed",
+    "Breathing normal, off oxygen, SpO₂ ≥ 94% (or set)",
+    # Only certified outpatient settings submit the form and need a prescriber on site.
+    "US outpatient: prescriber on site; REMS form done",
     "Escort present",
     "no driving until the next day",
-    "REMS Patient Monitoring Form",
     "UK: Readiness to Leave checklist completed",
     "Discharging clinician",
     "Prescriber override (reason in last grid row)",
