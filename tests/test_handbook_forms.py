@@ -230,7 +230,7 @@ SESSION_FIELDS = (
     "Discharge ranges: the service’s rule",
     # The CADSS is an interview: the form names when it is done.
     "CADSS: +40 and before discharge",
-    "BP falling or within the BP guide; HR 51–110, RR 12–20",
+    "BP within guide or prescriber signs; HR 51–110, RR 12–20",
     "Stable, MOAA/s 5, not dissociated; suicide risk reviewed",
     "Breathing normal, off oxygen, SpO₂ ≥ 94% (or set)",
     # Only certified outpatient settings submit the form and need a prescriber on site.
