@@ -105,20 +105,34 @@ def sphinx_cli(machinery_env, tmp_path):
 
 
 @pytest.fixture
-def decks_of(make_app):
-    """``decks_of(app, **overrides)``: build the decks of ``app``'s root after ``app`` built its handbook."""
+def deck_app(make_app):
+    """``deck_app(app, fresh=True, strict=True, **overrides)``: a deck build of ``app``'s root, not yet run.
 
-    def build(app, **overrides):
+    It reads the handbook's ``objects.inv`` from ``app``'s build; ``fresh`` starts from a new environment,
+    ``strict`` turns warnings into errors.
+    """
+
+    def create(app, fresh: bool = True, strict: bool = True, **overrides):
         app.cleanup()  # unregister the handbook app's nodes and directives first
-        decks = make_app(
+        return make_app(
             "revealjs",
             srcdir=app.srcdir,
             builddir=app.outdir.parent,
             tags=["decks"],
-            freshenv=True,
-            warningiserror=True,
+            freshenv=fresh,
+            warningiserror=strict,
             confoverrides={"handbook_inventory": str(app.outdir / "objects.inv"), **overrides},
         )
+
+    return create
+
+
+@pytest.fixture
+def decks_of(deck_app):
+    """``decks_of(app, **overrides)``: build the decks of ``app``'s root after ``app`` built its handbook."""
+
+    def build(app, **overrides):
+        decks = deck_app(app, **overrides)
         decks.build()
         return decks
 

@@ -18,7 +18,7 @@ def _recording(app, read: list[list[str]]):
 
 
 @pytest.mark.sphinx("html", testroot="decks", warningiserror=True, freshenv=True)
-def test_a_deck_rebuild_with_nothing_changed_rereads_nothing(app, make_app, decks_of, warnings_of):
+def test_a_deck_rebuild_with_nothing_changed_rereads_nothing(app, deck_app, decks_of, warnings_of):
     # sphinx-revealjs changes two config values at builder init (its static
     # path, and scrollActivationWidth in revealjs_script_conf), so stock every
     # deck build found the config changed and re-read every deck (#74).
@@ -27,21 +27,14 @@ def test_a_deck_rebuild_with_nothing_changed_rereads_nothing(app, make_app, deck
     assert warnings_of(decks) == []
     decks.cleanup()
     read: list[list[str]] = []
-    rebuild = make_app(
-        "revealjs",
-        srcdir=app.srcdir,
-        builddir=app.outdir.parent,
-        tags=["decks"],
-        warningiserror=True,
-        confoverrides={"handbook_inventory": str(app.outdir / "objects.inv")},
-    )
+    rebuild = deck_app(app, fresh=False)
     _recording(rebuild, read).build()
     assert read == [[]]
     assert warnings_of(rebuild) == []
 
 
 @pytest.mark.sphinx("html", testroot="decks", srcdir="decks-label-renamed", warningiserror=True, freshenv=True)
-def test_a_renamed_handbook_label_is_caught_by_the_next_deck_build(app, make_app, decks_of, warnings_of):
+def test_a_renamed_handbook_label_is_caught_by_the_next_deck_build(app, make_app, deck_app, decks_of, warnings_of):
     # The decks link into the handbook through its objects.inv. With nothing
     # else changed, the deck build must still notice that a label it links to
     # is gone, and fail at the slide's line.
@@ -59,14 +52,7 @@ def test_a_renamed_handbook_label_is_caught_by_the_next_deck_build(app, make_app
     handbook.cleanup()
     (app.outdir / "objects.inv").write_bytes((handbook.outdir / "objects.inv").read_bytes())
     read: list[list[str]] = []
-    rebuild = make_app(
-        "revealjs",
-        srcdir=app.srcdir,
-        builddir=app.outdir.parent,
-        tags=["decks"],
-        warningiserror=True,
-        confoverrides={"handbook_inventory": str(app.outdir / "objects.inv")},
-    )
+    rebuild = deck_app(app, fresh=False)
     _recording(rebuild, read).build()
     assert read == [["slides/index"]]
     found = warnings_of(rebuild)

@@ -43,25 +43,15 @@ def _reads(app) -> list[list[str]]:
     return read
 
 
-def _deck_rebuild(make_app, app):
-    return make_app(
-        "revealjs",
-        srcdir=app.srcdir,
-        builddir=app.outdir.parent,
-        tags=["decks"],
-        confoverrides={"handbook_inventory": str(app.outdir / "objects.inv")},
-    )
-
-
 # -- revealjs_rereads (sphinx-revealjs#74) ------------------------------------
 
 
 @pytest.mark.sphinx("html", testroot="decks", srcdir="workaround-revealjs-stock", freshenv=True)
-def test_revealjs_still_rereads_unchanged_decks(app, make_app, decks_of, monkeypatch):
+def test_revealjs_still_rereads_unchanged_decks(app, deck_app, decks_of, monkeypatch):
     _disable(monkeypatch, "revealjs_rereads")
     app.build()
     decks_of(app).cleanup()
-    rebuild = _deck_rebuild(make_app, app)
+    rebuild = deck_app(app, fresh=False, strict=False)
     read = _reads(rebuild)
     rebuild.build()
     assert read == [["slides/index"]], "sphinx-revealjs#74 is fixed: delete workarounds/revealjs_rereads.py"
@@ -219,17 +209,9 @@ def test_revealjs_still_bundles_files_naming_other_hosts(app, decks_of, monkeypa
     assert _naming_other_hosts(_bundle(decks_of(app))), "sphinx-revealjs no longer bundles them: delete the module"
 
 
-def _stock_decks(make_app, app):
+def _stock_decks(deck_app, app):
     """The decks of ``app``'s root, built (warnings kept, not raised) after ``app`` built its handbook."""
-    app.cleanup()
-    decks = make_app(
-        "revealjs",
-        srcdir=app.srcdir,
-        builddir=app.outdir.parent,
-        tags=["decks"],
-        freshenv=True,
-        confoverrides={"handbook_inventory": str(app.outdir / "objects.inv")},
-    )
+    decks = deck_app(app, strict=False)
     decks.build()
     return decks
 
@@ -266,17 +248,17 @@ def _first_entry(decks, soup, deck: str) -> str:
 
 
 @pytest.mark.sphinx("html", testroot="citations", srcdir="workaround-bibtex", freshenv=True, warningiserror=True)
-def test_a_deck_numbers_its_sources_from_its_own_first_citation(app, make_app, soup):
+def test_a_deck_numbers_its_sources_from_its_own_first_citation(app, deck_app, soup):
     app.build()
     # slides/second.md cites Kappa first (the handbook's sixth source).
-    assert "Kappa KL Jr" in _first_entry(_stock_decks(make_app, app), soup, "second")
+    assert "Kappa KL Jr" in _first_entry(_stock_decks(deck_app, app), soup, "second")
 
 
 @pytest.mark.sphinx("html", testroot="citations", srcdir="workaround-bibtex-stock", freshenv=True)
-def test_sphinxcontrib_bibtex_still_numbers_a_deck_by_the_other_decks(app, make_app, monkeypatch, soup):
+def test_sphinxcontrib_bibtex_still_numbers_a_deck_by_the_other_decks(app, deck_app, monkeypatch, soup):
     _disable(monkeypatch, "bibtex_local_order")
     app.build()
-    first = _first_entry(_stock_decks(make_app, app), soup, "second")
+    first = _first_entry(_stock_decks(deck_app, app), soup, "second")
     assert "Kappa KL Jr" not in first, (
         "sphinxcontrib-bibtex numbers each bibliography by its own document: delete workarounds/bibtex_local_order.py"
     )
@@ -288,19 +270,19 @@ DUPLICATE_TARGET = "Duplicate explicit target name"
 
 
 @pytest.mark.sphinx("html", testroot="snippet-parts", srcdir="workaround-repeated", freshenv=True)
-def test_a_snippet_shown_twice_in_a_deck_keeps_its_name_on_the_first_showing(app, make_app, soup, warnings_of):
+def test_a_snippet_shown_twice_in_a_deck_keeps_its_name_on_the_first_showing(app, deck_app, soup, warnings_of):
     app.build()
-    decks = _stock_decks(make_app, app)
+    decks = _stock_decks(deck_app, app)
     assert warnings_of(decks) == []
     deck = soup(decks.outdir / "slides" / "index.html")
     assert len(deck.select("table")) >= 2 and len(deck.select("table#parts-table")) == 1
 
 
 @pytest.mark.sphinx("html", testroot="snippet-parts", srcdir="workaround-repeated-stock", freshenv=True)
-def test_docutils_still_warns_about_a_snippet_shown_twice(app, make_app, monkeypatch, warnings_of):
+def test_docutils_still_warns_about_a_snippet_shown_twice(app, deck_app, monkeypatch, warnings_of):
     _disable(monkeypatch, "repeated_snippet_targets")
     app.build()
-    warnings = warnings_of(_stock_decks(make_app, app))
+    warnings = warnings_of(_stock_decks(deck_app, app))
     assert any(DUPLICATE_TARGET in warning and "parts-table" in warning for warning in warnings), (
         "docutils lets a name be declared twice in one document: delete workarounds/repeated_snippet_targets.py"
     )
@@ -310,11 +292,11 @@ def test_docutils_still_warns_about_a_snippet_shown_twice(app, make_app, monkeyp
 
 
 @pytest.mark.sphinx("html", testroot="snippet-parts", srcdir="workaround-dropped-stock", freshenv=True)
-def test_sphinxcontrib_bibtex_still_lists_a_citation_a_slide_left_out(app, make_app, monkeypatch, soup):
+def test_sphinxcontrib_bibtex_still_lists_a_citation_a_slide_left_out(app, deck_app, monkeypatch, soup):
     # Row three of the table cites domino1965; the deck shows rows 1-2 and 4-5 only.
     _disable(monkeypatch, "bibtex_dropped_citations")
     app.build()
-    deck = soup(_stock_decks(make_app, app).outdir / "slides" / "index.html")
+    deck = soup(_stock_decks(deck_app, app).outdir / "slides" / "index.html")
     listed = deck.select("div.deck-bibliography div.citation")
     assert listed and "Domino" in listed[0].get_text(), (
         "sphinxcontrib-bibtex forgets a dropped citation: delete workarounds/bibtex_dropped_citations.py"
