@@ -26,6 +26,7 @@ SHARED_FEATURES = (
     "handbook_sphinx.numbering",
     "handbook_sphinx.citations",
     "handbook_sphinx.editorial_gate",
+    "handbook_sphinx.index_headwords",
     # Patches of other packages (handbook_sphinx/workarounds/, one module each).
     "handbook_sphinx.workarounds.epub_reproducible",
     "handbook_sphinx.workarounds.pybtex_plugin_lookup",

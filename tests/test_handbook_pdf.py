@@ -138,6 +138,50 @@ def test_index_has_each_headword_once_with_pages_in_order(handbook):
     assert "Abuse liability," not in index
 
 
+# Headwords a reader looked up and did not find (reader notes, item 8), with what each must lead to.
+LOOKED_UP = {
+    "habit-forming": ["ketamine"],
+    "addiction": ["ketamine"],
+    "dependence": ["ketamine"],
+    "Spravato": ["see esketamine"],
+    "glutamate surge": [],
+    "synthesis": ["of ketamine"],
+    "CI-581": [],
+    "CRPS": ["see complex regional pain syndrome"],
+    "opioid antagonist": ["naltrexone"],
+    "Williams 2018": ["naltrexone crossover trial"],
+    "induction": ["of anaesthesia", "esketamine dosing"],
+    "contraindications": ["in the labels, by region"],
+    "FDA": ["see Food and Drug Administration"],
+    "Food and Drug Administration": ["esketamine approval"],
+    "Schedule III": ["esketamine"],
+}
+
+
+def test_looked_up_headwords_are_in_both_indexes_once(handbook):
+    page = handbook.soup(handbook.html / "genindex.html")
+    heads = {}
+    for li in page.select("table.indextable td > ul > li"):
+        heads.setdefault(" ".join(li.find(string=True).split()), []).append(" ".join(li.get_text(" ").split()))
+    lowered = [h.casefold() for h in heads]
+    # No two headwords differ only in case ("Naltrexone" from the glossary, "naltrexone" from the text).
+    assert len(set(lowered)) == len(lowered), sorted(h for h in heads if lowered.count(h.casefold()) > 1)
+    for head, wanted in LOOKED_UP.items():
+        assert len(heads.get(head, [])) == 1, head
+        for text in wanted:
+            assert text in heads[head][0], (head, text)
+    # Naltrexone leads to the mechanisms chapter and to the ketamine-in-care section.
+    naltrexone = page.find(string=re.compile(r"^\s*naltrexone\s*$")).find_parent("li")
+    targets = {a["href"].split("#")[0] for a in naltrexone.select("a")}
+    assert {"part-1-foundations/mechanisms.html", "part-2-clinical-use/ketamine-in-care.html"} <= targets
+    pages = handbook.pdf_pages
+    start = min(i for i, text in enumerate(pages) if i > len(pages) // 2 and text.strip().startswith("Index"))
+    index = normalise(" ".join(pages[start:]))
+    for head in LOOKED_UP:
+        assert len(re.findall(rf"(?<![\w-]){re.escape(head)}(?=[, ])", index)) >= 1, head
+    assert "Spravato, see esketamine" in index and "CRPS, see complex regional pain syndrome" in index
+
+
 def test_cross_references_carry_pages_without_nested_parentheses(handbook):
     text = normalise(" ".join(handbook.pdf_pages))
     assert len(re.findall(r", p\. \d+", text)) > 40
