@@ -259,11 +259,13 @@ class EvidenceTableDirective(_EvidenceDirective):
                 str(t.n),
                 f"{t.design}; {t.population}",
                 t.comparator,
-                t.outcome + (f" ({t.note})" if t.note else ""),
+                # The caveat is its own paragraph under the outcome, in italics,
+                # not a parenthesis run into it.
+                t.outcome + (f"\n\n*{t.note}*" if t.note else ""),
                 percent(t.ketamine_rate),
                 percent(t.comparator_rate),
             ]
-            lines.append("* - " + "\n  - ".join(cell.replace("\n", " ") for cell in cells))
+            lines.append("* - " + "\n  - ".join(cell.replace("\n\n", "\n\n    ") for cell in cells))
         lines.append("```")
         return self.parse_text_to_nodes("\n".join(lines))
 
