@@ -263,7 +263,7 @@ class TypstBuilder(Builder):
             f"notice: [{escape(config.handbook_notice)}], notice-long: [{escape(config.handbook_notice_long)}], "
             f"author: [{escape(config.author)}])\n",
             self.verso(translator.root_intro),
-            "#matter-heading[Contents]\n#outline(title: none, depth: 2)\n\n",
+            "#matter-heading[Contents]\n#outline(title: none, depth: 3)\n\n",
         ]
         if translator.list_of_figures:
             out.append("#matter-heading[List of Figures]\n")
