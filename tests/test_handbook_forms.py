@@ -71,7 +71,7 @@ SCREENING_FIELDS = (
     "hypertensive encephalopathy",
     "Respiratory disease",
     "hyperthyroidism",
-    "Psychosis",
+    "Psychosis, current or past; past mania or hypomania (bipolar disorder)",
     "mania or hypomania",
     "Substance use disorder, including alcohol",
     "Suicidal thoughts",
@@ -87,6 +87,10 @@ SCREENING_FIELDS = (
     "Aged 65 or over: EU, UK esketamine, start at 28 mg; BP guide 150/90",
     "Pregnant (record test result): do not give either product; defer or refer",
     "Could become pregnant, no contraception",
+    # EU, UK SmPC 4.6: not recommended without contraception; the form defers or asks for a signed decision.
+    "EU, UK esketamine, not recommended (SmPC 4.6): defer, or prescriber’s signed benefit–risk decision; US and IV: counsel",
+    # The Ketalar label's raised intraocular pressure and seizure-like movements: a caution for infusions.
+    "IV: glaucoma or raised eye pressure; epilepsy or past seizures (Ketalar: eye pressure may rise)",
     "Breastfeeding (US esketamine: not recommended; EU, UK: weigh against treatment; IV: prescriber decides)",
     "Current medicines",
     "Both products: benzodiazepine, opioid",
@@ -161,12 +165,13 @@ SESSION_FIELDS = (
     # Readiness for the airway and for resuscitation, for both products.
     "Both: oximeter, oxygen, suction, airway kit, AED ready",
     # Bag-mask ventilation is on the panel only because someone trained in it is present.
-    "Both: BLS staff, one trained in bag-mask ventilation",
+    "Both: oximeter, oxygen, suction, airway kit, AED ready; BLS staff, one trained in bag-mask ventilation",
     # Infusions: continuous oximetry (the Ketalar label's continuous monitoring), ECG where the label asks for it.
     "IV: continuous SpO₂ to the end and until responsive; ECG if hypertension, heart failure",
     # What Form A found reaches the bedside.
     "Form A flags acted on: longer stay, SpO₂ limit, BP plan, help to stand (65 or over)",
-    "IV: anaesthesia-experienced doctor (UK: anaesthetist)",
+    # The UK Ketalar SmPC's hospital setting; the REMS's prescriber on site, checked before the dose too.
+    "IV: anaesthesia-experienced doctor (UK: hospital, anaesthetist); US outpatient: prescriber on site",
     "Dose decision: tick one",
     "Give",
     "Withhold",
@@ -185,11 +190,12 @@ SESSION_FIELDS = (
     "Until help comes",
     # ERC 2021: slow, gasping breathing in an unresponsive patient is cardiac arrest; no pulse check decides it.
     "Until help comes: unresponsive, not breathing normally (incl. slow gasping): CPR, AED",
-    "Responds, slow or shallow breaths: airway, oxygen, bag-mask",
+    # Bag-mask ventilation of a patient who still responds is for the trained person.
+    "Responds, slow or shallow breaths: airway, oxygen, bag-mask if trained",
     # During an infusion, the first act in an emergency.
     "focal neurological deficit. IV: stop the infusion.",
     # Trained staff who feel a definite pulse ventilate rather than compress.
-    "Trained staff feel pulse, no breaths: ventilate, recheck each minute",
+    "Trained staff feel pulse, no breaths: ventilate, recheck each min",
     "In doubt: CPR",
     # "High" has a number: above the pre-dose guide, the service's own rule.
     "BP above the BP guide from +110 min (US label: prompt help from a BP expert)",
