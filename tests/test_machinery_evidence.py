@@ -39,7 +39,8 @@ ROWS = [
         "403",
         "Open-label RCT; Treatment-resistant depression",
         "ECT",
-        "Remission at week 3 (self-rated scale)",
+        # The outcome, then its caveat as a paragraph of its own (checked in italics below).
+        "Remission at week 3 self-rated scale",
         "55.4 %",
         "41.2 %",
     ],
@@ -127,6 +128,9 @@ def test_table_has_one_row_per_trial_result(app, soup, warnings_of):
     page = soup(app.outdir / "docs" / "part-2" / "evidence.html")
     assert [th.get_text(strip=True) for th in page.select("table#evidence-table thead th")] == HEADERS
     assert _table_rows(page) == ROWS
+    outcome = page.select("table#evidence-table tbody tr")[1].find_all("td")[4]
+    assert [p.get_text(strip=True) for p in outcome.find_all("p")] == ["Remission at week 3", "self-rated scale"]
+    assert outcome.find_all("p")[1].em.get_text() == "self-rated scale"
     # Each row's citation resolves into the bibliography.
     references = soup(app.outdir / "docs" / "references.html")
     for link in page.select("table#evidence-table tbody span.bibtex-citation a"):
