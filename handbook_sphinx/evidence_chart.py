@@ -186,8 +186,12 @@ def _line_of_words(x: float, y: float, size: float, words: list[tuple[str, bool]
 
 
 def percent(value: float) -> str:
-    """A rate as the table, the chart and its alt text print it: "71 %", "55.4 %"."""
-    return f"{value:.0f} %" if value == int(value) else f"{value:.1f} %"
+    """A rate as the table, the chart and its alt text print it, with the decimals the data file gives.
+
+    ``71`` prints "71 %", ``55.4`` "55.4 %", and ``63.0`` "63.0 %": a rate written
+    with one decimal, to match the other arm's, keeps it.
+    """
+    return f"{value:.1f} %" if isinstance(value, float) else f"{value:.0f} %"
 
 
 def lower_first(text: str) -> str:

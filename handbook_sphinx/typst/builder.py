@@ -399,3 +399,11 @@ class TypstBuilder(Builder):
             )
         tmp.replace(pdf)
         logger.info(__("PDF written: %s"), pdf)
+        if self.chapter_url("").startswith("http://localhost"):
+            # Not a warning: a local build is a preview by design (README, "Publishing").
+            logger.info(
+                __(
+                    "its QR codes and web links point at the local preview %s; for a PDF to distribute, set HANDBOOK_SITE_URL"
+                ),
+                self.chapter_url("").removesuffix(".html"),
+            )

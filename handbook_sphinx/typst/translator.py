@@ -26,7 +26,9 @@ from sphinx.util.docutils import SphinxTranslator
 logger = logging.getLogger(__name__)
 
 # Characters with a meaning in Typst markup; each is written escaped.
-_MARKUP = re.compile(r"([\\#*_`$<>@\[\]~=+/'\"-]|(?<=\d)\.|\.(?=\.\.))")
+# A semicolon is one too: straight after an embedded expression ("#emph[…];")
+# Typst takes it as the expression's end and drops it.
+_MARKUP = re.compile(r"([\\#*_`$<>@\[\]~=+/'\";-]|(?<=\d)\.|\.(?=\.\.))")
 # A number and its unit, "n = 73", "≈ 1 week": never split at the line's end.
 _KEEP_TOGETHER = [
     (
@@ -67,6 +69,8 @@ def label_name(docname: str, node_id: str) -> str:
 
 
 def first_sentence(text: str) -> str:
+    """A caption's first sentence for the lists of figures and tables, without its citations ("[12, 14]")."""
+    text = re.sub(r"\s*\[\d+(?:\s*[,–-]\s*\d+)*\]", "", text)
     text = re.sub(r"\s+", " ", text).strip()
     match = re.match(r"(.+?[.!?])(\s+[A-Z(“\"]|$)", text)
     return (match.group(1) if match else text).rstrip(".")
