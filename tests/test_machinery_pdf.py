@@ -93,6 +93,15 @@ def test_cross_references_give_the_page_without_nested_parentheses(app):
 
 
 @built()
+def test_a_semicolon_after_italics_or_a_link_is_printed(app):
+    # Typst takes a semicolon straight after an embedded expression ("#emph[dose];") as its end and drops it.
+    app.build()
+    text = " ".join(pdf_pages(app.outdir / PDF_NAME))
+    assert "A dose; then its unit" in text
+    assert re.search(r"and Doses, p\. \d+; then the table", text)
+
+
+@built()
 def test_index_merges_entries_that_differ_only_in_case(app):
     app.build()
     pages = pdf_pages(app.outdir / PDF_NAME)
