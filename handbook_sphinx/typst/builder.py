@@ -33,7 +33,6 @@ from sphinx.errors import NoUri
 from sphinx.locale import __
 from sphinx.util import logging
 from sphinx.util.display import progress_message
-from sphinx.util.nodes import inline_all_toctrees
 from sphinx.util.osutil import ensuredir
 
 from handbook_sphinx.chapter_meta import chapter_dates
@@ -124,12 +123,36 @@ class TypstBuilder(Builder):
         book += intro
         for toctree in tree.findall(addnodes.toctree):
             book += toctree.deepcopy()
-        book = inline_all_toctrees(self, self.docnames, root, book, lambda s: s, [root])
+        self.inline_toctrees(book, [root])
         book["docname"] = root
         self.env.resolve_references(book, root, self)
         for pending in list(book.findall(addnodes.pending_xref)):
             pending.replace_self(nodes.inline("", pending.astext()))
         return book
+
+    def inline_toctrees(self, tree: nodes.Element, traversed: list[str]) -> None:
+        """Replace each toctree in ``tree`` with its documents, recursively, each in a ``start_of_file``.
+
+        What ``sphinx.util.nodes.inline_all_toctrees`` does, without its deep
+        copy of every document: ``env.get_doctree`` unpickles a new tree each
+        time, so there is nothing to protect, and the copies cost about a
+        second of the PDF build.
+        """
+        for toctree in list(tree.findall(addnodes.toctree)):
+            inlined = []
+            for docname in map(str, toctree["includefiles"]):
+                if docname in traversed:
+                    continue
+                traversed.append(docname)
+                subtree = self.env.get_doctree(docname)
+                self.inline_toctrees(subtree, traversed)
+                self.docnames.add(docname)
+                start = addnodes.start_of_file(docname=docname)
+                start.children = subtree.children
+                for section in start.findall(nodes.section):
+                    section.setdefault("docname", docname)
+                inlined.append(start)
+            toctree.parent.replace(toctree, inlined)
 
     def write_documents(self, _docnames) -> None:
         outdir = Path(self.outdir)
