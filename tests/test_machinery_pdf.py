@@ -102,6 +102,16 @@ def test_a_semicolon_after_italics_or_a_link_is_printed(app):
 
 
 @built()
+def test_hard_line_breaks_keep_a_quiz_option_on_each_line(app):
+    # MyST's hard break (a line ending in "\\") is raw HTML and LaTeX; the PDF needs its own.
+    app.build()
+    lines = subprocess.run(
+        ["pdftotext", str(app.outdir / PDF_NAME), "-"], capture_output=True, text=True, check=True
+    ).stdout.splitlines()
+    assert "a) A low one." in lines and "b) A high one" in lines and "c) None." in lines
+
+
+@built()
 def test_index_merges_entries_that_differ_only_in_case(app):
     app.build()
     pages = pdf_pages(app.outdir / PDF_NAME)

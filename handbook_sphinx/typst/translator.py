@@ -372,8 +372,14 @@ class TypstTranslator(SphinxTranslator):
         raise nodes.SkipNode
 
     def visit_raw(self, node):
-        if "typst" in node.get("format", "").split():
+        formats = node.get("format", "").split()
+        if "typst" in formats:
             self.body.append(node.astext())
+        elif "html" in formats and node.astext().strip() == "<br />":
+            # MyST writes a hard line break (a line ending in a backslash, as
+            # the quizzes' options do) as raw "<br />" for HTML and "\\" for
+            # LaTeX, nothing for other builders.
+            self.body.append("#linebreak()")
         raise nodes.SkipNode
 
     def visit_substitution_definition(self, node):
