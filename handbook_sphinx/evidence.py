@@ -77,8 +77,8 @@ class Trial:
     comparator: str
     measure: str
     outcome: str
-    ketamine_rate: float
-    comparator_rate: float
+    ketamine_rate: int | float
+    comparator_rate: int | float
     citation: str
     note: str
     line: int
@@ -167,7 +167,7 @@ def load_trials(path: Path, known_keys: set[str] | None) -> tuple[list[Trial], l
                     )
                     ok = False
                     continue
-                value = float(value)
+                # Kept as written: 63.0 (a float) prints "63.0 %" beside its arm's "31.6 %", 71 prints "71 %".
             values[field] = value
         unknown = sorted(set(raw) - set(FIELDS))
         if unknown:
@@ -311,11 +311,10 @@ class EvidenceFigureDirective(_EvidenceDirective):
                 ":class: evidence-figure",
                 ":width: 100%",
                 "",
-                "Response, remission and relapse rates of depression, and suicidal-ideation outcomes, in key "
-                "trials, one panel per outcome: in each trial, "
-                "the active arm against its comparator. Compare the two bars within a trial, not trials with "
-                "each other: each has its own population, scale and time point. For relapse, lower is better "
-                f"{{cite:p}}`{cites}`.",
+                "Response, remission and relapse of depression, and suicidal-ideation outcomes, in key trials, "
+                "one panel per outcome: each trial's active arm beside its comparator. Compare the bars within a "
+                "trial, not across trials: each has its own population, scale and time point. For relapse, "
+                f"lower is better {{cite:p}}`{cites}`.",
                 "```",
             ]
         )

@@ -49,6 +49,24 @@ MEASURE_JS = """() => {
             .map((img) => ({src: img.getAttribute('src'), width: img.getBoundingClientRect().width,
                             naturalWidth: img.naturalWidth, naturalHeight: img.naturalHeight,
                             height: img.getBoundingClientRect().height}));
+        // The read-more footer is placed on its own, not in the flow: content
+        // that runs into it does not make the slide scroll, so measure the gap.
+        const readMore = slide.querySelector('p.read-more');
+        let contentBottom = -Infinity;
+        if (readMore) {
+            const text = document.createTreeWalker(slide, NodeFilter.SHOW_TEXT);
+            for (let node = text.nextNode(); node; node = text.nextNode()) {
+                if (!node.textContent.trim() || node.parentElement.closest('aside.notes, p.read-more') || !visible(node)) continue;
+                const range = document.createRange();
+                range.selectNodeContents(node);
+                for (const rect of range.getClientRects()) contentBottom = Math.max(contentBottom, rect.bottom);
+            }
+            for (const el of slide.querySelectorAll('img, svg, table')) {
+                const box = el.getBoundingClientRect();
+                if (box.height && !el.closest('p.read-more')) contentBottom = Math.max(contentBottom, box.bottom);
+            }
+        }
+        const footerGap = readMore && contentBottom > -Infinity ? readMore.getBoundingClientRect().top - contentBottom : null;
         const heading = slide.querySelector('h1, h2');
         result.push({
             number: index + 1,
@@ -58,7 +76,9 @@ MEASURE_JS = """() => {
             footer: footer === Infinity ? null : footer,
             words: words.length,
             content: index > 0 && !slide.querySelector('.deck-references'),
-            overflow: slide.scrollHeight > slide.clientHeight + 2 || slide.scrollWidth > slide.clientWidth + 2,
+            overflow: slide.scrollHeight > slide.clientHeight + 2 || slide.scrollWidth > slide.clientWidth + 2
+                || (footerGap !== null && footerGap < 0),
+            footerGap,
             images,
         });
     });

@@ -6,8 +6,9 @@ Issue 18's rules, measured on the real decks in Chromium (tests/deck_measure.py)
   footer (at least 18 px); figure labels count as text;
 - a median of at most 60 words on a content slide (every slide but the
   title and references slides; a quiz's answer counts);
-- nothing runs off the 1280×720 slide (text is never shrunk to fit, so a
-  snippet too big for a slide must be split or given a slide-sized form);
+- nothing runs off the 1280×720 slide or into its "Read more" footer (text
+  is never shrunk to fit, so a snippet too big for a slide must be split or
+  given a slide-sized form);
 - learning objectives and the summary take one or two slides each and
   cover every chapter of the part; a box title never repeats its slide's
   title; every content slide links to its handbook section.

@@ -59,7 +59,7 @@ ROWS = [
         "Double-blind RCT; Suicidal inpatients",
         "Saline",
         "Remission of suicidal ideation, day 3",
-        "63 %",
+        "63.0 %",
         "31.6 %",
     ],
 ]
@@ -171,7 +171,7 @@ def test_figure_alt_text_lists_every_result_grouped_as_drawn(app, soup):
     assert "Relapse (lower is better): Gamma 2019, relapse by week 24: 26.7 % versus 45.3 % with placebo spray." in alt
     assert (
         "Suicidal ideation (higher is better): Delta 2022, remission of suicidal ideation, day 3: "
-        "63 % versus 31.6 % with saline." in alt
+        "63.0 % versus 31.6 % with saline." in alt
     )
 
 
@@ -308,7 +308,7 @@ def test_decks_show_one_outcome_a_slide(app, decks_of, soup, warnings_of):
     assert "Gamma 2019, relapse by week 24: 26.7 % versus 45.3 % with placebo spray." in shown["relapse"]["alt"]
     ideation = shown["suicidal-ideation"]["alt"]
     assert ideation.startswith("Bar chart of suicidal-ideation outcomes in key trials")
-    assert "Delta 2022, remission of suicidal ideation, day 3: 63 % versus 31.6 % with saline." in ideation
+    assert "Delta 2022, remission of suicidal ideation, day 3: 63.0 % versus 31.6 % with saline." in ideation
     assert "Alpha 2010" not in ideation and "Gamma 2019" not in ideation
 
 

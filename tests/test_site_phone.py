@@ -314,6 +314,9 @@ CARDS = """() => [...document.querySelectorAll('.bd-article table.record-table')
       const content = getComputedStyle(td, '::before').content;
       return content === 'none' ? null : JSON.parse(content);
   }),
+  // Where a cell's second paragraph (the evidence table's caveat) sits: beside the label, not under it.
+  second: (() => { const p = table.querySelector('tbody td[data-label] > p + p');
+      return p ? getComputedStyle(p).gridColumnStart : null; })(),
 }))"""
 CHART = """() => { const img = document.querySelector('#evidence-figure img');
   return {src: img.currentSrc, link: img.closest('a').href, width: img.getBoundingClientRect().width}; }"""
@@ -336,6 +339,7 @@ def test_trial_tables_are_cards_on_a_phone_and_tables_on_a_desktop(browser, serv
     # Each cell is labelled with its column's header; the first names the card.
     assert table["labels"] == [None, *table["headers"][1:]]
     assert table["headers"][:2] == ["Trial", "n"]
+    assert table["second"] == "2"
     assert desktop["evidence-table"]["display"] == "table-row"
     # The chart: drawn for the phone, for a wide screen on a desktop, and a tap opens it full size.
     assert "evidence-figure-narrow-" in chart_on_phone["src"]
