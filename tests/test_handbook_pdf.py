@@ -195,7 +195,7 @@ def test_tables_and_figures_have_the_same_numbers_in_the_pdf_and_on_the_site(han
     assert table == "Table 5.3" and figure == "Figure 5.1"
     text = normalise(" ".join(handbook.pdf_pages))
     assert "Table 5.3 Key trial results" in text
-    assert "Figure 5.1 Response, remission and relapse rates of depression" in text
+    assert "Figure 5.1 Response, remission and relapse of depression" in text
 
 
 def test_each_chapter_opener_links_its_web_page(handbook):
