@@ -330,6 +330,10 @@ def test_trial_tables_are_cards_on_a_phone_and_tables_on_a_desktop(browser, serv
     phone = {table["id"]: table for table in page.evaluate(CARDS)}
     chart_on_phone = page.evaluate(CHART)
     page.set_viewport_size({"width": 1280, "height": 900})
+    # The <picture> swaps its source after the resize: until the new image has loaded, currentSrc is empty.
+    page.wait_for_function(
+        "() => { const img = document.querySelector('#evidence-figure img'); return img.complete && img.currentSrc; }"
+    )
     desktop = {table["id"]: table for table in page.evaluate(CARDS)}
     chart_on_desktop = page.evaluate(CHART)
     context.close()
