@@ -185,7 +185,7 @@ def _line_of_words(x: float, y: float, size: float, words: list[tuple[str, bool]
     return f'<text x="{_n(x)}" y="{_n(y)}" font-size="{_n(size)}">{spans}</text>'
 
 
-def percent(value: float) -> str:
+def percent(value: int | float) -> str:
     """A rate as the table, the chart and its alt text print it, with the decimals the data file gives.
 
     ``71`` prints "71 %", ``55.4`` "55.4 %", and ``63.0`` "63.0 %": a rate written

@@ -30,7 +30,7 @@ MEASURE_JS = """() => {
         Reveal.slide(where.h, where.v);
         // Every fragment shown: an answer is read too.
         slide.querySelectorAll('.fragment').forEach((f) => f.classList.add('visible'));
-        let smallest = Infinity, smallestText = '', footer = Infinity;
+        let smallest = Infinity, smallestText = '', footer = Infinity, contentBottom = -Infinity;
         const words = [];
         const walker = document.createTreeWalker(slide, NodeFilter.SHOW_TEXT);
         for (let node = walker.nextNode(); node; node = walker.nextNode()) {
@@ -42,6 +42,9 @@ MEASURE_JS = """() => {
                 continue;
             }
             if (size < smallest) { smallest = size; smallestText = text.slice(0, 50); }
+            const range = document.createRange();
+            range.selectNodeContents(node);
+            for (const rect of range.getClientRects()) contentBottom = Math.max(contentBottom, rect.bottom);
             words.push(...text.split(/\\s+/).filter((w) => /[\\p{L}\\p{N}]/u.test(w)));
         }
         const images = [...slide.querySelectorAll('img')]
@@ -50,21 +53,12 @@ MEASURE_JS = """() => {
                             naturalWidth: img.naturalWidth, naturalHeight: img.naturalHeight,
                             height: img.getBoundingClientRect().height}));
         // The read-more footer is placed on its own, not in the flow: content
-        // that runs into it does not make the slide scroll, so measure the gap.
+        // that runs into it does not make the slide scroll, so measure the gap
+        // between it and the lowest text (above) or picture or table.
         const readMore = slide.querySelector('p.read-more');
-        let contentBottom = -Infinity;
-        if (readMore) {
-            const text = document.createTreeWalker(slide, NodeFilter.SHOW_TEXT);
-            for (let node = text.nextNode(); node; node = text.nextNode()) {
-                if (!node.textContent.trim() || node.parentElement.closest('aside.notes, p.read-more') || !visible(node)) continue;
-                const range = document.createRange();
-                range.selectNodeContents(node);
-                for (const rect of range.getClientRects()) contentBottom = Math.max(contentBottom, rect.bottom);
-            }
-            for (const el of slide.querySelectorAll('img, svg, table')) {
-                const box = el.getBoundingClientRect();
-                if (box.height && !el.closest('p.read-more')) contentBottom = Math.max(contentBottom, box.bottom);
-            }
+        for (const el of slide.querySelectorAll('img, svg, table')) {
+            const box = el.getBoundingClientRect();
+            if (box.height) contentBottom = Math.max(contentBottom, box.bottom);
         }
         const footerGap = readMore && contentBottom > -Infinity ? readMore.getBoundingClientRect().top - contentBottom : null;
         const heading = slide.querySelector('h1, h2');

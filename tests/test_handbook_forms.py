@@ -49,7 +49,7 @@ COMMON_FIELDS = (
 SCREENING_FIELDS = (
     # The rules a nurse needs to use the form alone, printed on it.
     "How to answer",
-    "N/A only if no part of a row names this product and region",
+    "N/A only if every part of a row is for another product or region",
     # What a Yes means, in each table's header.
     "Contraindications: a Yes means do not give that product",
     "Cautions: a Yes calls for a benefit–risk decision, recorded below",
@@ -135,7 +135,7 @@ SCREENING_FIELDS = (
 
 SESSION_FIELDS = (
     "Tick one of each",
-    "N/A only if no part of a row names this product and region",
+    "N/A only if every part of a row is for another product or region",
     "Session",
     "Dose",
     "Escalation contact",
@@ -152,10 +152,12 @@ SESSION_FIELDS = (
     "No new medicines, drug use or urinary symptoms; stimulant, MAOI: none, or closer BP checks set",
     "No new medicines, drug use or urinary symptoms",
     "Not pregnant",
-    # Pregnancy leaves no choice: the action sits in the check itself; breastfeeding, a decision by region.
-    "Not pregnant (test where relevant), if pregnant: no dose, stop, counsel; not breastfeeding, or decision recorded",
-    # The day's suicide-risk review is a check of its own, never shared with another.
-    "Mood and suicide risk reviewed today: safe to treat, or plan recorded",
+    # Pregnancy leaves no choice: the action sits in the check itself; breastfeeding, a decision by
+    # region, is a check of its own, so a No says which one failed.
+    "Not pregnant (test where relevant); if pregnant: no dose, stop treatment, counsel",
+    "Not breastfeeding, or decision recorded",
+    # The day's suicide-risk review is a check of its own: a raised risk is a No, seen by the prescriber.
+    "Suicide risk reviewed today, not raised (if raised: No; prescriber sees first)",
     # The label's driving rule, not "today": an evening session ends at midnight.
     "Escort; no driving until next day after restful sleep",
     # Breathing and pulse before the dose, not only blood pressure (the service's rule, NEWS2 score 0 or 1).

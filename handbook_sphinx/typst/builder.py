@@ -199,11 +199,13 @@ class TypstBuilder(Builder):
             target = images / name
             shutil.copyfile(Path(self.srcdir) / source, target)
 
-    def chapter_url(self, docname: str) -> str:
+    def site_url(self) -> str:
+        """Where the site is published (``html_baseurl``), ending in a slash."""
         base = self.config.html_baseurl or "http://localhost:8000/"
-        if not base.endswith("/"):
-            base += "/"
-        return f"{base}{docname}.html"
+        return base if base.endswith("/") else base + "/"
+
+    def chapter_url(self, docname: str) -> str:
+        return f"{self.site_url()}{docname}.html"
 
     def write_qr_codes(self) -> None:
         import segno
@@ -422,11 +424,11 @@ class TypstBuilder(Builder):
             )
         tmp.replace(pdf)
         logger.info(__("PDF written: %s"), pdf)
-        if self.chapter_url("").startswith("http://localhost"):
+        if self.site_url().startswith("http://localhost"):
             # Not a warning: a local build is a preview by design (README, "Publishing").
             logger.info(
                 __(
                     "its QR codes and web links point at the local preview %s; for a PDF to distribute, set HANDBOOK_SITE_URL"
                 ),
-                self.chapter_url("").removesuffix(".html"),
+                self.site_url(),
             )

@@ -865,8 +865,10 @@ class TypstTranslator(SphinxTranslator):
     # and across a wide table (which takes most of the page's margins).
     MEASURE_CHARS = 86
     WIDE_CHARS = 116
+    # What a cell's insets take of its column, in the same characters.
+    CELL_PADDING = 2.5
 
-    def column_layout(self, table: TableState) -> tuple[list[str], list[str], bool]:
+    def column_layout(self, table: TableState) -> tuple[list[float], list[str], bool]:
         """Column widths and alignments from the content (as a browser lays out a table), not from :widths:.
 
         Each column gets at least its longest word (cells never hyphenate)
@@ -887,14 +889,13 @@ class TypstTranslator(SphinxTranslator):
         if table.form:
             # A form's columns are empty: the author's proportions are all there is.
             # Its few printed values (default limits) start where the writing does, at the left.
-            return [f"{w}fr" for w in (table.colwidths or [1] * ncols)], ["left"] * ncols, False
-        padding = 2.5
+            return [float(w) for w in (table.colwidths or [1] * ncols)], ["left"] * ncols, False
         minimum = [
-            max((text_units(w) for c in cells + [headers[i]] for w in c.split()), default=1) + padding
+            max((text_units(w) for c in cells + [headers[i]] for w in c.split()), default=1) + self.CELL_PADDING
             for i, cells in enumerate(columns)
         ]
         natural = [
-            max(max((text_units(c) for c in cells), default=1), text_units(headers[i])) + padding
+            max(max((text_units(c) for c in cells), default=1), text_units(headers[i])) + self.CELL_PADDING
             for i, cells in enumerate(columns)
         ]
         wide = sum(natural) > self.MEASURE_CHARS and (ncols >= 5 or sum(minimum) > self.MEASURE_CHARS * 0.8)
@@ -906,18 +907,17 @@ class TypstTranslator(SphinxTranslator):
             stretch = [n - m for n, m in zip(natural, minimum, strict=True)]
             total = sum(stretch) or 1
             widths = [m + spare * s / total for m, s in zip(minimum, stretch, strict=True)]
-        return [f"{w:.1f}fr" for w in widths], aligns, wide
+        return widths, aligns, wide
 
-    def estimated_height(self, table: TableState, widths: list[str], wide: bool) -> float:
+    def estimated_height(self, table: TableState, widths: list[float], wide: bool) -> float:
         """About how tall the table sets, in points: its rows' wrapped lines, its insets and its caption.
 
         Within about 7% of what Typst lays out for every table of the handbook
         (8.8 pt cells at 0.5 em leading, 4.2 pt insets; a 9 pt caption): close
         enough to decide whether a table is short enough never to break.
         """
-        fractions = [float(w.removesuffix("fr")) for w in widths]
         room = self.WIDE_CHARS if wide else self.MEASURE_CHARS
-        chars = [max(room * f / sum(fractions) - 2.5, 4) for f in fractions]
+        chars = [max(room * w / sum(widths) - self.CELL_PADDING, 4) for w in widths]
 
         def lines(text: str, width: float) -> int:
             return sum(len(textwrap.wrap(part, int(width)) or [""]) for part in text.split("\n\n"))
@@ -940,7 +940,7 @@ class TypstTranslator(SphinxTranslator):
             for text, opts in row:
                 body_cells.append(f"table.cell({self.span_args(opts)})[{text}]" if opts else f"[{text}]")
         args = [
-            f"columns: ({', '.join(widths)},)",
+            f"columns: ({', '.join(f'{w:.1f}fr' for w in widths)},)",
             f"align: ({', '.join(aligns)},)",
             f"header: ({''.join(c + ', ' for c in table.header)})",
             f"body: ({''.join(c + ', ' for c in body_cells)})",
