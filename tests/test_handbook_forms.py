@@ -49,7 +49,7 @@ COMMON_FIELDS = (
 SCREENING_FIELDS = (
     # The rules a nurse needs to use the form alone, printed on it.
     "How to answer",
-    "N/A only if every part of a row is for another product or region",
+    "N/A only if every part of a row is for another product, region or setting",
     # What a Yes means, in each table's header.
     "Contraindications: a Yes means do not give that product",
     "Cautions: a Yes calls for a benefit–risk decision, recorded below",
@@ -135,7 +135,7 @@ SCREENING_FIELDS = (
 
 SESSION_FIELDS = (
     "Tick one of each",
-    "N/A only if every part of a row is for another product or region",
+    "N/A only if every part of a row is for another product, region or setting",
     "Session",
     "Dose",
     "Escalation contact",
@@ -159,7 +159,7 @@ SESSION_FIELDS = (
     # The day's suicide-risk review is a check of its own: a raised risk is a No, seen by the prescriber.
     "Suicide risk reviewed today, not raised (if raised: No; prescriber sees first)",
     # The label's driving rule, not "today": an evening session ends at midnight.
-    "Escort; no driving until next day after restful sleep",
+    "Outpatient: escort; no driving until next day after restful sleep",
     # Breathing and pulse before the dose, not only blood pressure (the service's rule, NEWS2 score 0 or 1).
     "BP guide: not above 140/90 (EU, UK from 65: 150/90); SpO₂ ≥ 94% on air (or set), RR 12–20, HR 51–110, alert",
     # A weight-based Schedule 2 infusion: an independent check of the dose and the pump.
@@ -173,7 +173,7 @@ SESSION_FIELDS = (
     # What Form A found reaches the bedside.
     "Form A flags acted on: longer stay, SpO₂ limit, BP plan, help to stand (65 or over)",
     # The UK Ketalar SmPC's hospital setting; the REMS's prescriber on site, checked before the dose too.
-    "IV: anaesthesia-experienced doctor (UK: hospital, anaesthetist); US outpatient: prescriber on site",
+    "IV: anaesthesia-experienced doctor (UK: hospital, anaesthetist); US outpatient esketamine: prescriber on site",
     "Dose decision: tick one",
     "Give",
     "Withhold",
@@ -239,13 +239,13 @@ SESSION_FIELDS = (
     # The CADSS is an interview: the form names when it is done.
     "CADSS: +40 and before discharge",
     "BP within guide or prescriber signs; HR 51–110, RR 12–20",
-    "Stable, MOAA/s 5, not dissociated; suicide risk reviewed",
+    "Stable, MOAA/s 5, not dissociated; suicide risk not raised",
     "Breathing normal, off oxygen, SpO₂ ≥ 94% (or set)",
     # Only certified outpatient settings submit the form and need a prescriber on site.
-    "US outpatient: prescriber on site; REMS form done",
+    "US outpatient (REMS): prescriber on site; form done",
     "Escort present",
     "no driving until the next day",
-    "UK: Readiness to Leave checklist completed",
+    "UK esketamine: Readiness to Leave checklist completed",
     "Discharging clinician",
     "Prescriber override (reason in last grid row)",
     "Escort",
