@@ -243,7 +243,7 @@ SESSION_FIELDS = (
     "Breathing normal, off oxygen, SpO₂ ≥ 94% (or set)",
     # Only certified outpatient settings submit the form and need a prescriber on site.
     "US outpatient (REMS): prescriber on site; form done",
-    "Escort present",
+    "Outpatient: escort present",
     "no driving until the next day",
     "UK esketamine: Readiness to Leave checklist completed",
     "Discharging clinician",
